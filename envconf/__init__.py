@@ -1,0 +1,105 @@
+"""Settings read from the environment, failing loudly on bad values.
+
+A tiny library used by both Django projects (the provincial system and the national
+sandbox). It is a dependency of each, like any third-party package; the two projects
+never import each other. Modelled on healthchecks' ``envbool``/``envint`` helpers:
+a value that is set but malformed stops the process with a message naming the variable,
+instead of silently falling back to a default. Secrets may also come from
+``<NAME>_FILE`` (a path whose content is the value), as container secrets usually do.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlparse
+
+__all__ = [
+    "ConfigError",
+    "envbool",
+    "envdate",
+    "envint",
+    "envlist",
+    "envstr",
+    "envurl",
+]
+
+
+class ConfigError(RuntimeError):
+    """A configuration value is missing or malformed; the process must not start."""
+
+
+def _raw(name: str) -> str | None:
+    file_name = os.environ.get(f"{name}_FILE")
+    if file_name:
+        try:
+            return Path(file_name).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ConfigError(f"{name}_FILE={file_name!r} cannot be read: {exc}") from exc
+    return os.environ.get(name)
+
+
+def envstr(name: str, default: str | None = None, *, required: bool = False) -> str:
+    value = _raw(name)
+    if value is None or value == "":
+        if required:
+            raise ConfigError(f"{name} must be set")
+        if default is None:
+            return ""
+        return default
+    return value
+
+
+def envbool(name: str, default: bool) -> bool:
+    value = _raw(name)
+    if value is None or value == "":
+        return default
+    if value in ("True", "true", "1", "yes", "on"):
+        return True
+    if value in ("False", "false", "0", "no", "off"):
+        return False
+    raise ConfigError(f"{name}={value!r} is not a boolean (use true or false)")
+
+
+def envint(name: str, default: int, *, minimum: int | None = None, maximum: int | None = None) -> int:
+    value = _raw(name)
+    if value is None or value == "":
+        result = default
+    else:
+        try:
+            result = int(value)
+        except ValueError as exc:
+            raise ConfigError(f"{name}={value!r} is not a whole number") from exc
+    if minimum is not None and result < minimum:
+        raise ConfigError(f"{name}={result} is below the minimum {minimum}")
+    if maximum is not None and result > maximum:
+        raise ConfigError(f"{name}={result} is above the maximum {maximum}")
+    return result
+
+
+def envlist(name: str, default: list[str]) -> list[str]:
+    value = _raw(name)
+    if value is None or value == "":
+        return list(default)
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def envurl(name: str, default: str | None = None, *, schemes: tuple[str, ...] = ("http", "https")) -> str:
+    value = envstr(name, default)
+    if not value:
+        return ""
+    parsed = urlparse(value)
+    if parsed.scheme not in schemes or not (parsed.netloc or parsed.path):
+        raise ConfigError(f"{name}={value!r} is not a URL with scheme {'/'.join(schemes)}")
+    return value
+
+
+def envdate(name: str) -> date | None:
+    value = _raw(name)
+    if value is None or value == "":
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise ConfigError(f"{name}={value!r} is not a date (use YYYY-MM-DD)") from exc

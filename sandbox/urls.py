@@ -1,0 +1,10 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("sandbox.idp.urls")),
+    path("app/", include("sandbox.vneid_app.urls")),
+    path("dev/sms/", include("sandbox.sms.urls")),
+    path("population/", include("sandbox.population.urls")),
+    path("captcha/", include("captcha.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+]

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
-from oauth2_provider.models import AbstractApplication
+from oauth2_provider.models import AbstractApplication, AbstractGrant
 
 from sandbox.population.models import Business, Resident
 
@@ -103,6 +103,15 @@ class Client(AbstractApplication):
 
     class Meta(AbstractApplication.Meta):
         swappable = "OAUTH2_PROVIDER_APPLICATION_MODEL"
+
+
+class Grant(AbstractGrant):
+    """An authorization code, remembering the SSO session it was issued in (for ``sid``)."""
+
+    sid = models.CharField(max_length=43, blank=True)
+
+    class Meta(AbstractGrant.Meta):
+        swappable = "OAUTH2_PROVIDER_GRANT_MODEL"
 
 
 class OtpPurpose(models.TextChoices):

@@ -18,6 +18,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from .backchannel import notify_clients
 from .models import Account, AuditEvent, SsoSession
 
 logger = logging.getLogger(__name__)
@@ -96,14 +97,16 @@ def current_sso_session(request: HttpRequest) -> SsoSession | None:
 def end_sso_session(*, request: HttpRequest) -> None:
     """End this browser's SSO session: log out here and notify every client by back-channel."""
     sso_session = current_sso_session(request)
-    account = request.user if request.user.is_authenticated else None
     django_logout(request)
-    if sso_session is None:
-        return
-    SsoSession.objects.filter(sid=sso_session.sid).update(ended_at=timezone.now())
-    record_event(
-        action="logout", request=request, account=account if isinstance(account, Account) else None
-    )
-    from .backchannel import notify_clients
+    if sso_session is not None:
+        close_sso_session(sso_session=sso_session, request=request)
 
+
+def close_sso_session(*, sso_session: SsoSession, request: HttpRequest | None = None) -> None:
+    updated = SsoSession.objects.filter(sid=sso_session.sid, ended_at__isnull=True).update(
+        ended_at=timezone.now()
+    )
+    if not updated:
+        return
+    record_event(action="logout", request=request, account=sso_session.account)
     notify_clients(sso_session)

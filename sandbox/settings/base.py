@@ -12,6 +12,7 @@ from pathlib import Path
 import dj_database_url
 
 from envconf import ConfigError, envbool, envint, envlist, envstr, envurl
+from sandbox.idp.keys import load_keys
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 REPO_DIR = BASE_DIR.parent
@@ -131,10 +132,15 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 
 # --- OpenID Connect provider (django-oauth-toolkit) -------------------------------
+SANDBOX_KEY_DIR = Path(envstr("SANDBOX_KEY_DIR", str(VAR_DIR / "keys")))
+_active_key, _inactive_keys = load_keys(SANDBOX_KEY_DIR, envstr("SANDBOX_OIDC_RSA_PRIVATE_KEY"))
 OIDC_ISSUER = f"{PUBLIC_URL}/oauth2"
 OAUTH2_PROVIDER_APPLICATION_MODEL = "idp.Client"
+OAUTH2_PROVIDER_GRANT_MODEL = "idp.Grant"
 OAUTH2_PROVIDER = {
     "OIDC_ENABLED": True,
+    "OIDC_RSA_PRIVATE_KEY": _active_key,
+    "OIDC_RSA_PRIVATE_KEYS_INACTIVE": _inactive_keys,
     "OIDC_ISS_ENDPOINT": OIDC_ISSUER,
     "OAUTH2_VALIDATOR_CLASS": "sandbox.idp.oidc.SandboxValidator",
     "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
@@ -165,7 +171,6 @@ OAUTH2_PROVIDER = {
     "DEFAULT_SCOPES": ["openid"],
 }
 
-SANDBOX_KEY_DIR = Path(envstr("SANDBOX_KEY_DIR", str(VAR_DIR / "keys")))
 
 # --- VNeID login rules -------------------------------------------------------------
 SANDBOX = {

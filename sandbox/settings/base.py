@@ -101,7 +101,7 @@ AUTH_USER_MODEL = "idp.Account"
 LOGIN_URL = "idp:login"
 
 # Argon2id with explicitly chosen parameters: see sandbox/idp/hashers.py for why.
-PASSWORD_HASHERS = ["sandbox.idp.hashers.VneidArgon2Hasher"]
+PASSWORD_HASHERS = ["sandbox.idp.hashers.VneidArgon2Hasher", "sandbox.idp.hashers.ClientSecretHasher"]
 
 SESSION_COOKIE_NAME = "nsso_sessionid"
 CSRF_COOKIE_NAME = "nsso_csrftoken"
@@ -139,6 +139,7 @@ OAUTH2_PROVIDER_APPLICATION_MODEL = "idp.Client"
 OAUTH2_PROVIDER_GRANT_MODEL = "idp.Grant"
 OAUTH2_PROVIDER = {
     "OIDC_ENABLED": True,
+    "CLIENT_SECRET_HASHER": "sha256_secret",
     "OIDC_RSA_PRIVATE_KEY": _active_key,
     "OIDC_RSA_PRIVATE_KEYS_INACTIVE": _inactive_keys,
     "OIDC_ISS_ENDPOINT": OIDC_ISSUER,

@@ -3,6 +3,6 @@
 from .base import *  # noqa: F403
 from .base import SANDBOX
 
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", "sandbox.idp.hashers.ClientSecretHasher"]
 CAPTCHA_TEST_MODE = True
 SANDBOX["BACKCHANNEL_TIMEOUT_SECONDS"] = 1

@@ -61,12 +61,18 @@ def legacy_cmnd(db) -> Account:
 def business_account(an: Account) -> Account:
     assert an.resident is not None
     business = Business.objects.create(
-        tax_code="0901234567", name="CÔNG TY TNHH AN PHÁT", address="Phường Phố Hiến, Tỉnh Hưng Yên",
+        tax_code="0901234567",
+        name="CÔNG TY TNHH AN PHÁT",
+        address="Phường Phố Hiến, Tỉnh Hưng Yên",
         representative=an.resident,
     )
     return Account.objects.create_user(
-        "0901234567", "Doanhnghiep@2024", kind=AccountKind.PORTAL, account_type=2,
-        business=business, phone=an.phone,
+        "0901234567",
+        "Doanhnghiep@2024",
+        kind=AccountKind.PORTAL,
+        account_type=2,
+        business=business,
+        phone=an.phone,
     )
 
 
@@ -76,12 +82,18 @@ def rp(db) -> Client:
 
     call_command(
         "register_client",
-        "--client-id", CLIENT_ID,
-        "--secret", CLIENT_SECRET,
-        "--name", "Cổng Dịch vụ công tỉnh Hưng Yên",
-        "--redirect-uri", REDIRECT_URI,
-        "--post-logout-uri", "http://127.0.0.1:8000/",
-        "--backchannel-uri", "http://127.0.0.1:8000/sso/backchannel-logout/",
+        "--client-id",
+        CLIENT_ID,
+        "--secret",
+        CLIENT_SECRET,
+        "--name",
+        "Cổng Dịch vụ công tỉnh Hưng Yên",
+        "--redirect-uri",
+        REDIRECT_URI,
+        "--post-logout-uri",
+        "http://127.0.0.1:8000/",
+        "--backchannel-uri",
+        "http://127.0.0.1:8000/sso/backchannel-logout/",
     )
     return Client.objects.get(client_id=CLIENT_ID)
 
@@ -96,12 +108,20 @@ def last_code(phone: str) -> str:
 
 def pkce_pair() -> tuple[str, str]:
     verifier = secrets.token_urlsafe(48)
-    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    challenge = (
+        base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    )
     return verifier, challenge
 
 
-def authorize_url(challenge: str, *, scope: str = "openid profile dinhdanh phone email address",
-                  state: str = "st-1", nonce: str = "n-1", **extra: str) -> str:
+def authorize_url(
+    challenge: str,
+    *,
+    scope: str = "openid profile dinhdanh phone email address",
+    state: str = "st-1",
+    nonce: str = "n-1",
+    **extra: str,
+) -> str:
     params = {
         "response_type": "code",
         "client_id": CLIENT_ID,
@@ -116,8 +136,14 @@ def authorize_url(challenge: str, *, scope: str = "openid profile dinhdanh phone
     return "/oauth2/authorize/?" + urlencode(params)
 
 
-def vneid_login(client: HttpClient, *, number: str = "001099012345", password: str = "Vneid@2024",
-                phone: str = "0912345678", follow_next: bool = True):
+def vneid_login(
+    client: HttpClient,
+    *,
+    number: str = "001099012345",
+    password: str = "Vneid@2024",
+    phone: str = "0912345678",
+    follow_next: bool = True,
+):
     response = client.post("/dang-nhap/vneid/", {"so_dinh_danh": number, "mat_khau": password})
     assert response.status_code == 302, response.content.decode()[:500]
     assert response["Location"] == "/dang-nhap/otp/"

@@ -24,7 +24,12 @@ def signed_in(client):
     auth = "Basic " + base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()
     tokens = client.post(
         "/oauth2/token/",
-        {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT_URI, "code_verifier": verifier},
+        {
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": REDIRECT_URI,
+            "code_verifier": verifier,
+        },
         HTTP_AUTHORIZATION=auth,
     ).json()
     return tokens["id_token"]
@@ -36,7 +41,11 @@ def test_it_ends_the_sso_session_and_notifies_the_client_by_back_channel(client,
     id_token = signed_in(client)
     response = client.get(
         "/oauth2/logout/",
-        {"id_token_hint": id_token, "post_logout_redirect_uri": "http://127.0.0.1:8000/", "state": "bye"},
+        {
+            "id_token_hint": id_token,
+            "post_logout_redirect_uri": "http://127.0.0.1:8000/",
+            "state": "bye",
+        },
     )
     assert response.status_code == 302
     assert response["Location"] == "http://127.0.0.1:8000/?state=bye"
@@ -59,7 +68,10 @@ def test_it_ends_the_sso_session_and_notifies_the_client_by_back_channel(client,
 def test_it_asks_for_credentials_again_after_logout(client, an, rp):
     responses.add(responses.POST, BACKCHANNEL, status=200)
     id_token = signed_in(client)
-    client.get("/oauth2/logout/", {"id_token_hint": id_token, "post_logout_redirect_uri": "http://127.0.0.1:8000/"})
+    client.get(
+        "/oauth2/logout/",
+        {"id_token_hint": id_token, "post_logout_redirect_uri": "http://127.0.0.1:8000/"},
+    )
     _, challenge = pkce_pair()
     from .conftest import authorize_url
 
@@ -69,7 +81,10 @@ def test_it_asks_for_credentials_again_after_logout(client, an, rp):
 
 def test_it_refuses_an_unregistered_post_logout_redirect(client, an, rp):
     id_token = signed_in(client)
-    response = client.get("/oauth2/logout/", {"id_token_hint": id_token, "post_logout_redirect_uri": "http://evil.example/"})
+    response = client.get(
+        "/oauth2/logout/",
+        {"id_token_hint": id_token, "post_logout_redirect_uri": "http://evil.example/"},
+    )
     assert response.status_code == 400
 
 
@@ -91,9 +106,13 @@ def test_a_tampered_logout_token_does_not_verify(client, an, rp):
     client.post("/dang-xuat/")
     token = parse_qs(responses.calls[0].request.body)["logout_token"][0]
     header, payload, signature = token.split(".")
-    claims = jwt.decode(token, KeySet.import_key_set(client.get("/oauth2/.well-known/jwks.json").json())).claims
+    claims = jwt.decode(
+        token, KeySet.import_key_set(client.get("/oauth2/.well-known/jwks.json").json())
+    ).claims
     claims["sub"] = "someone-else"
-    forged_payload = base64.urlsafe_b64encode(__import__("json").dumps(claims).encode()).rstrip(b"=").decode()
+    forged_payload = (
+        base64.urlsafe_b64encode(__import__("json").dumps(claims).encode()).rstrip(b"=").decode()
+    )
     keys = KeySet.import_key_set(client.get("/oauth2/.well-known/jwks.json").json())
     with pytest.raises(BadSignatureError):
         jwt.decode(f"{header}.{forged_payload}.{signature}", keys, algorithms=["RS256"])

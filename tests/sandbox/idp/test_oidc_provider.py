@@ -20,7 +20,12 @@ def basic(client_id=CLIENT_ID, secret=CLIENT_SECRET):
 
 
 def exchange(client, code, verifier, *, redirect_uri=REDIRECT_URI, auth="basic"):
-    data = {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri, "code_verifier": verifier}
+    data = {
+        "grant_type": "authorization_code",
+        "code": code,
+        "redirect_uri": redirect_uri,
+        "code_verifier": verifier,
+    }
     if auth == "basic":
         return client.post("/oauth2/token/", data, HTTP_AUTHORIZATION=basic())
     data.update(client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
@@ -40,7 +45,10 @@ def test_it_publishes_a_discovery_document(client, db):
     assert doc["backchannel_logout_supported"] is True
     assert doc["backchannel_logout_session_supported"] is True
     assert doc["end_session_endpoint"].endswith("/oauth2/logout/")
-    assert set(doc["token_endpoint_auth_methods_supported"]) == {"client_secret_basic", "client_secret_post"}
+    assert set(doc["token_endpoint_auth_methods_supported"]) == {
+        "client_secret_basic",
+        "client_secret_post",
+    }
     assert {"SoDinhDanh", "HoVaTen", "TechID", "sid"} <= set(doc["claims_supported"])
 
 
@@ -62,7 +70,9 @@ def test_it_signs_in_through_the_whole_code_flow(client, an, rp):
     assert claims["loAs"] == 2 and claims["LoaiTaiKhoan"] == 1
     assert claims["sub"] == str(an.public_id)
     assert claims["sid"] == SsoSession.objects.get().sid
-    userinfo = client.get("/oauth2/userinfo/", HTTP_AUTHORIZATION=f"Bearer {tokens['access_token']}").json()
+    userinfo = client.get(
+        "/oauth2/userinfo/", HTTP_AUTHORIZATION=f"Bearer {tokens['access_token']}"
+    ).json()
     assert userinfo["sub"] == claims["sub"]
     assert userinfo["SoDienThoai"] == "0912345678"
     assert userinfo["ThuongTru"].startswith("Phường Hoàn Kiếm")
@@ -128,7 +138,11 @@ def test_it_refuses_an_unknown_client(client, an, rp):
 
 def test_it_requires_pkce(client, an, rp):
     verifier, challenge = pkce_pair()
-    url = authorize_url(challenge).replace("&code_challenge=" + challenge, "").replace("&code_challenge_method=S256", "")
+    url = (
+        authorize_url(challenge)
+        .replace("&code_challenge=" + challenge, "")
+        .replace("&code_challenge_method=S256", "")
+    )
     client.get("/dang-nhap/")
     get_code(client, challenge)  # sign in first
     response = client.get(url)
@@ -139,15 +153,26 @@ def test_it_requires_pkce(client, an, rp):
 def test_it_refuses_the_plain_pkce_method(client, an, rp):
     _, challenge = pkce_pair()
     get_code(client, challenge)
-    response = client.get(authorize_url("plain-challenge-plain-challenge-plain-challenge-1234", code_challenge_method="plain"))
+    response = client.get(
+        authorize_url(
+            "plain-challenge-plain-challenge-plain-challenge-1234", code_challenge_method="plain"
+        )
+    )
     assert "code=" not in response.get("Location", "")
 
 
 def test_it_refuses_a_wrong_client_secret(client, an, rp):
     verifier, challenge = pkce_pair()
     code = get_code(client, challenge)
-    data = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT_URI, "code_verifier": verifier}
-    response = client.post("/oauth2/token/", data, HTTP_AUTHORIZATION=basic(secret="wrong-secret-wrong"))
+    data = {
+        "grant_type": "authorization_code",
+        "code": code,
+        "redirect_uri": REDIRECT_URI,
+        "code_verifier": verifier,
+    }
+    response = client.post(
+        "/oauth2/token/", data, HTTP_AUTHORIZATION=basic(secret="wrong-secret-wrong")
+    )
     assert response.status_code == 401
 
 
@@ -155,8 +180,16 @@ def test_it_gives_a_business_account_its_business_claims(client, business_accoun
     verifier, challenge = pkce_pair()
     first = client.get(authorize_url(challenge, scope="openid profile dinhdanh doanhnghiep"))
     client.get(first["Location"])
-    client.post("/dang-nhap/dvcqg/", {"ten_dang_nhap": "0901234567", "mat_khau": "Doanhnghiep@2024",
-                                      "ma_xac_thuc_0": "x", "ma_xac_thuc_1": "PASSED", "cach": "dvcqg"})
+    client.post(
+        "/dang-nhap/dvcqg/",
+        {
+            "ten_dang_nhap": "0901234567",
+            "mat_khau": "Doanhnghiep@2024",
+            "ma_xac_thuc_0": "x",
+            "ma_xac_thuc_1": "PASSED",
+            "cach": "dvcqg",
+        },
+    )
     from .conftest import code_from, last_code
 
     done = client.post("/dang-nhap/otp/", {"ma_otp": last_code("0912345678"), "action": "confirm"})

@@ -16,8 +16,13 @@ pytestmark = pytest.mark.django_db
 def post(client, username="125678901", password="Dvcqg@2024", captcha="PASSED"):
     return client.post(
         "/dang-nhap/dvcqg/",
-        {"cach": "dvcqg", "ten_dang_nhap": username, "mat_khau": password,
-         "ma_xac_thuc_0": "x", "ma_xac_thuc_1": captcha},
+        {
+            "cach": "dvcqg",
+            "ten_dang_nhap": username,
+            "mat_khau": password,
+            "ma_xac_thuc_0": "x",
+            "ma_xac_thuc_1": captcha,
+        },
     )
 
 
@@ -53,8 +58,13 @@ def test_it_rejects_a_wrong_captcha(client, legacy_cmnd, settings):
     answer = CaptchaStore.objects.get(hashkey=key).response
     response = client.post(
         "/dang-nhap/dvcqg/",
-        {"cach": "dvcqg", "ten_dang_nhap": "125678901", "mat_khau": "Dvcqg@2024",
-         "ma_xac_thuc_0": key, "ma_xac_thuc_1": answer + "x"},
+        {
+            "cach": "dvcqg",
+            "ten_dang_nhap": "125678901",
+            "mat_khau": "Dvcqg@2024",
+            "ma_xac_thuc_0": key,
+            "ma_xac_thuc_1": answer + "x",
+        },
     )
     assert response.status_code == 400
     assert "Mã xác thực không đúng" in response.content.decode()

@@ -34,7 +34,8 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 
 types: install
-	$(VENV)/bin/mypy envconf sandbox province bin
+	$(VENV)/bin/mypy --config-file mypy-sandbox.ini envconf sandbox bin bench
+	$(VENV)/bin/mypy province
 
 test-sandbox: install
 	$(VENV)/bin/pytest tests/sandbox --ds=sandbox.settings.test -p no:cacheprovider

@@ -41,9 +41,7 @@ def tech_id_for(account: Account) -> str:
     """
     if account.kind == AccountKind.VNEID and account.resident_id is not None:
         portal = (
-            Account.objects.filter(
-                kind=AccountKind.PORTAL, resident_id=account.resident_id, account_type=1
-            )
+            Account.objects.filter(kind=AccountKind.PORTAL, resident_id=account.resident_id, account_type=1)
             .values_list("tech_id", flat=True)
             .first()
         )

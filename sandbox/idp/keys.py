@@ -65,5 +65,5 @@ def rotate(key_dir: Path, keep_inactive: int = 1) -> None:
         index = int(existing[-1].stem) + 1 if existing else 1
         active.rename(inactive_dir / f"{index:04d}.pem")
     _write_exclusive(active, generate_pem())
-    for old in sorted(inactive_dir.glob("*.pem"))[:-keep_inactive or None]:
+    for old in sorted(inactive_dir.glob("*.pem"))[: -keep_inactive or None]:
         old.unlink()

@@ -57,12 +57,8 @@ class Account(AbstractBaseUser):
     kind = models.CharField(max_length=10, choices=AccountKind.choices)
     username = models.CharField("tên đăng nhập", max_length=14, unique=True)
     account_type = models.PositiveSmallIntegerField(choices=AccountType.choices, default=AccountType.INDIVIDUAL)
-    resident = models.ForeignKey(
-        Resident, on_delete=models.PROTECT, null=True, blank=True, related_name="accounts"
-    )
-    business = models.ForeignKey(
-        Business, on_delete=models.PROTECT, null=True, blank=True, related_name="accounts"
-    )
+    resident = models.ForeignKey(Resident, on_delete=models.PROTECT, null=True, blank=True, related_name="accounts")
+    business = models.ForeignKey(Business, on_delete=models.PROTECT, null=True, blank=True, related_name="accounts")
     level = models.PositiveSmallIntegerField("mức định danh", default=2)
     full_name = models.CharField("họ và tên", max_length=200, blank=True)
     birth_date = models.DateField("ngày sinh", null=True, blank=True)
@@ -79,7 +75,7 @@ class Account(AbstractBaseUser):
     objects = AccountManager()
 
     USERNAME_FIELD = "username"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS = []  # noqa: RUF012 - Django reads this class attribute
 
     class Meta:
         verbose_name = "tài khoản"

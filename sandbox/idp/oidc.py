@@ -21,7 +21,7 @@ from .models import Account, Grant, SsoSession
 from .services import SESSION_SID_KEY, close_sso_session, current_sso_session
 
 
-class SandboxValidator(OAuth2Validator):  # type: ignore[misc]
+class SandboxValidator(OAuth2Validator):
     oidc_claim_scope = {"sub": "openid", "sid": "openid", **CLAIM_SCOPES}
 
     def get_claim_dict(self, request: Any) -> dict[str, Any]:
@@ -47,14 +47,11 @@ class SandboxValidator(OAuth2Validator):  # type: ignore[misc]
             Grant.objects.filter(pk=grant.pk).update(sid=sid)
         return grant
 
-    def validate_code(
-        self, client_id: str, code: str, client: Any, request: Any, *args: Any, **kwargs: Any
-    ) -> bool:
+    def validate_code(self, client_id: str, code: str, client: Any, request: Any, *args: Any, **kwargs: Any) -> bool:
         valid: bool = super().validate_code(client_id, code, client, request, *args, **kwargs)
         if valid:
             request.sso_sid = (
-                Grant.objects.filter(code=code, application=client).values_list("sid", flat=True).first()
-                or ""
+                Grant.objects.filter(code=code, application=client).values_list("sid", flat=True).first() or ""
             )
         return valid
 
@@ -70,7 +67,7 @@ class SandboxValidator(OAuth2Validator):  # type: ignore[misc]
         return result
 
 
-class SsoAuthorizationView(AuthorizationView):  # type: ignore[misc]
+class SsoAuthorizationView(AuthorizationView):
     """The authorize endpoint: passes the browser's SSO session id to the code it issues.
 
     The request (client, redirect URI, PKCE) is validated before the sign-in page is shown:
@@ -95,7 +92,7 @@ class SsoAuthorizationView(AuthorizationView):  # type: ignore[misc]
         return super().create_authorization_response(request, scopes, credentials, allow)
 
 
-class SsoDiscoveryView(ConnectDiscoveryInfoView):  # type: ignore[misc]
+class SsoDiscoveryView(ConnectDiscoveryInfoView):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = super().get(request, *args, **kwargs)
         import json
@@ -116,7 +113,7 @@ class SsoDiscoveryView(ConnectDiscoveryInfoView):  # type: ignore[misc]
         return result
 
 
-class SsoLogoutView(RPInitiatedLogoutView):  # type: ignore[misc]
+class SsoLogoutView(RPInitiatedLogoutView):
     """RP-initiated logout that also ends the SSO session and notifies the other clients."""
 
     def do_logout(

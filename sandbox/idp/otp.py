@@ -30,8 +30,7 @@ SMS_TEXT = {
     "Tuyet doi khong cung cap ma nay cho bat ky ai.",
     OtpPurpose.PORTAL_LOGIN: "Ma xac thuc dang nhap Cong Dich vu cong quoc gia: {code}. "
     "Hieu luc {minutes} phut. Khong chia se ma nay.",
-    OtpPurpose.REGISTER: "Ma xac thuc dang ky tai khoan Cong Dich vu cong quoc gia: {code}. "
-    "Hieu luc {minutes} phut.",
+    OtpPurpose.REGISTER: "Ma xac thuc dang ky tai khoan Cong Dich vu cong quoc gia: {code}. Hieu luc {minutes} phut.",
     OtpPurpose.RESET: "Ma xac thuc dat lai mat khau Cong Dich vu cong quoc gia: {code}. Hieu luc {minutes} phut.",
 }
 SENDER = {
@@ -92,9 +91,7 @@ def _check_cap(identity: str, rules: OtpRules) -> None:
     since = timezone.now() - timedelta(seconds=rules.window)
     if OtpSend.objects.filter(identity=identity, sent_at__gte=since).count() >= rules.cap:
         minutes = math.ceil(rules.window / 60)
-        raise OtpError(
-            f"Bạn đã yêu cầu gửi mã quá nhiều lần. Vui lòng thử lại sau {minutes} phút."
-        )
+        raise OtpError(f"Bạn đã yêu cầu gửi mã quá nhiều lần. Vui lòng thử lại sau {minutes} phút.")
 
 
 def _send(challenge: OtpChallenge, code: str, rules: OtpRules) -> None:
@@ -183,9 +180,7 @@ def otp_verify(*, challenge_id: str, code: str) -> OtpChallenge:
             left = rules.max_failures - challenge.failures
             if left <= 0:
                 challenge.voided = True
-                error = OtpError(
-                    "Bạn đã nhập sai mã OTP quá số lần cho phép. Vui lòng đăng nhập lại.", void=True
-                )
+                error = OtpError("Bạn đã nhập sai mã OTP quá số lần cho phép. Vui lòng đăng nhập lại.", void=True)
             else:
                 error = OtpError(f"Mã OTP không đúng. Bạn còn {left} lần thử.")
             challenge.save(update_fields=["failures", "voided"])

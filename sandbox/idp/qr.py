@@ -87,10 +87,7 @@ def service_name_for_next(next_url: str | None) -> str:
         client_ids = parse_qs(urlsplit(next_url).query).get("client_id")
         if client_ids:
             name = (
-                get_application_model()
-                .objects.filter(client_id=client_ids[0])
-                .values_list("name", flat=True)
-                .first()
+                get_application_model().objects.filter(client_id=client_ids[0]).values_list("name", flat=True).first()
             )
             if name:
                 return str(name)
@@ -138,11 +135,7 @@ def qr_payload(qr: QrLogin) -> str:
 
 def qr_svg(qr: QrLogin) -> str:
     """The QR code as inline SVG markup (segno output: no user input besides our own id)."""
-    return str(
-        segno.make(qr_payload(qr), error="m").svg_inline(
-            scale=1, border=2, omitsize=True, svgclass="qr-svg"
-        )
-    )
+    return str(segno.make(qr_payload(qr), error="m").svg_inline(scale=1, border=2, omitsize=True, svgclass="qr-svg"))
 
 
 def qr_for_browser(*, qr_id: str, browser_key: str | None) -> QrLogin | None:
@@ -184,9 +177,7 @@ def qr_complete(*, request: HttpRequest, qr_id: str, browser_key: str | None) ->
                 status=403,
             )
         elif qr.status != QrStatus.APPROVED or qr.account is None:
-            error = QrError(
-                "not_approved", _("Yêu cầu đăng nhập chưa được xác nhận hoặc đã được dùng.")
-            )
+            error = QrError("not_approved", _("Yêu cầu đăng nhập chưa được xác nhận hoặc đã được dùng."))
         elif qr.expires_at <= timezone.now():
             error = QrError("expired", _("Mã QR đã hết hạn. Vui lòng quét mã mới."))
         else:
@@ -239,9 +230,7 @@ def qr_scan(*, payload: str, account: Account, request: HttpRequest | None = Non
         qr.status = QrStatus.SCANNED
         qr.account = account
         qr.save(update_fields=["status", "account"])
-        record_event(
-            action="qr_scan", request=request, account=account, identity=account.username, qr=qr.id
-        )
+        record_event(action="qr_scan", request=request, account=account, identity=account.username, qr=qr.id)
     return qr
 
 
@@ -262,9 +251,7 @@ def qr_for_app(*, qr_id: str, account: Account) -> QrLogin | None:
     return QrLogin.objects.filter(pk=qr_id, account=account).first()
 
 
-def qr_approve(
-    *, qr_id: str, account: Account, match_code: str, request: HttpRequest | None = None
-) -> QrLogin:
+def qr_approve(*, qr_id: str, account: Account, match_code: str, request: HttpRequest | None = None) -> QrLogin:
     """The holder approves the login after typing the match code shown in the browser.
 
     A wrong code counts against this QR; after ``MAX_MATCH_FAILURES`` the QR is refused so
@@ -286,16 +273,11 @@ def qr_approve(
             )
             error = QrError(
                 "level",
-                _(
-                    "Tài khoản định danh mức 1 không dùng được để đăng nhập dịch vụ công, "
-                    "vui lòng nâng cấp lên mức 2."
-                ),
+                _("Tài khoản định danh mức 1 không dùng được để đăng nhập dịch vụ công, vui lòng nâng cấp lên mức 2."),
                 status=403,
             )
         elif not secrets.compare_digest(match_code.strip(), qr.match_code):
-            throttle, _created = Throttle.objects.select_for_update().get_or_create(
-                key=f"qr:{qr.id}"
-            )
+            throttle, _created = Throttle.objects.select_for_update().get_or_create(key=f"qr:{qr.id}")
             throttle.failures += 1
             throttle.save(update_fields=["failures", "updated_at"])
             record_event(
@@ -319,10 +301,7 @@ def qr_approve(
                 )
                 error = QrError(
                     "too_many_failures",
-                    _(
-                        "Nhập sai mã đối chiếu quá nhiều lần. Yêu cầu đăng nhập đã bị hủy, "
-                        "vui lòng quét mã QR mới."
-                    ),
+                    _("Nhập sai mã đối chiếu quá nhiều lần. Yêu cầu đăng nhập đã bị hủy, vui lòng quét mã QR mới."),
                     status=409,
                 )
             else:

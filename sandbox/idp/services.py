@@ -54,9 +54,14 @@ def record_event(
 
 def safe_next(request: HttpRequest, candidate: str | None) -> str:
     """Return ``candidate`` if it is a path on this site, else the account page."""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ) and candidate.startswith("/") and not candidate.startswith("//"):
+    if (
+        candidate
+        and url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        and candidate.startswith("/")
+        and not candidate.startswith("//")
+    ):
         return candidate
     return DEFAULT_AFTER_LOGIN
 
@@ -79,9 +84,7 @@ def complete_login(*, request: HttpRequest, account: Account, method: str) -> st
     """
     next_url = pop_next(request)
     django_login(request, account, backend="django.contrib.auth.backends.ModelBackend")
-    sso_session = SsoSession.objects.create(
-        sid=secrets.token_urlsafe(32), account=account, method=method
-    )
+    sso_session = SsoSession.objects.create(sid=secrets.token_urlsafe(32), account=account, method=method)
     request.session[SESSION_SID_KEY] = sso_session.sid
     record_event(action="login_success", request=request, account=account, method=method)
     return next_url
@@ -103,9 +106,7 @@ def end_sso_session(*, request: HttpRequest) -> None:
 
 
 def close_sso_session(*, sso_session: SsoSession, request: HttpRequest | None = None) -> None:
-    updated = SsoSession.objects.filter(sid=sso_session.sid, ended_at__isnull=True).update(
-        ended_at=timezone.now()
-    )
+    updated = SsoSession.objects.filter(sid=sso_session.sid, ended_at__isnull=True).update(ended_at=timezone.now())
     if not updated:
         return
     record_event(action="logout", request=request, account=sso_session.account)

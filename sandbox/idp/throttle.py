@@ -35,9 +35,7 @@ def register_failure(key: str) -> int:
     lock_seconds = 0
     if throttle.failures >= rules["LOCK_AFTER_FAILURES"]:
         throttle.lock_count += 1
-        lock_seconds = min(
-            rules["LOCK_BASE_SECONDS"] * 2 ** (throttle.lock_count - 1), rules["LOCK_MAX_SECONDS"]
-        )
+        lock_seconds = min(rules["LOCK_BASE_SECONDS"] * 2 ** (throttle.lock_count - 1), rules["LOCK_MAX_SECONDS"])
         throttle.locked_until = timezone.now() + timedelta(seconds=lock_seconds)
         throttle.failures = 0
     throttle.save()
@@ -50,6 +48,4 @@ def register_success(key: str) -> None:
 
 def lock_message(seconds: int) -> str:
     minutes = max(1, math.ceil(seconds / 60))
-    return (
-        f"Tài khoản tạm thời bị khóa do nhập sai nhiều lần. Vui lòng thử lại sau {minutes} phút."
-    )
+    return f"Tài khoản tạm thời bị khóa do nhập sai nhiều lần. Vui lòng thử lại sau {minutes} phút."

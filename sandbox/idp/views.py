@@ -150,7 +150,9 @@ def otp_page(request: HttpRequest) -> HttpResponse:
         action = request.POST.get("action", "confirm")
         if action == "cancel":
             OtpChallenge.objects.filter(id=challenge.id).update(voided=True)
-            record_event(action="otp_cancelled", request=request, account=challenge.account, identity=challenge.identity)
+            record_event(
+                action="otp_cancelled", request=request, account=challenge.account, identity=challenge.identity
+            )
             return _abandon(request)
         if action == "resend":
             try:
@@ -166,7 +168,9 @@ def otp_page(request: HttpRequest) -> HttpResponse:
             try:
                 verified = otp.otp_verify(challenge_id=challenge.id, code=request.POST.get("ma_otp", ""))
             except otp.OtpError as exc:
-                record_event(action="otp_failed", request=request, account=challenge.account, identity=challenge.identity)
+                record_event(
+                    action="otp_failed", request=request, account=challenge.account, identity=challenge.identity
+                )
                 if exc.void:
                     return _abandon(request, exc.message)
                 error = exc.message

@@ -47,9 +47,7 @@ def qr_create(request: HttpRequest) -> HttpResponse:
     next_url = request.POST.get("next") or None
     if next_url:
         remember_next(request, next_url)
-    qr = qr_services.qr_create(
-        browser_key=browser_key, service_name=qr_services.service_name_for_next(next_url)
-    )
+    qr = qr_services.qr_create(browser_key=browser_key, service_name=qr_services.service_name_for_next(next_url))
     return _state_response(request, qr, status=201)
 
 
@@ -75,10 +73,7 @@ def qr_status(request: HttpRequest, qr_id: str) -> JsonResponse:
     if qr is None:
         raise Http404
     status = qr_services.qr_effective_status(qr)
-    bound = (
-        qr_services.qr_for_browser(qr_id=qr_id, browser_key=qr_services.browser_key_for(request))
-        is not None
-    )
+    bound = qr_services.qr_for_browser(qr_id=qr_id, browser_key=qr_services.browser_key_for(request)) is not None
     show_code = bound and status == QrStatus.SCANNED
     return JsonResponse(
         {

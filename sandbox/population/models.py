@@ -30,7 +30,9 @@ class Resident(models.Model):
     nationality = models.CharField("quốc tịch", max_length=50, default="Việt Nam")
     card_issued_on = models.DateField("ngày cấp CCCD", null=True, blank=True)
     card_issued_by = models.CharField(
-        "nơi cấp", max_length=200, blank=True,
+        "nơi cấp",
+        max_length=200,
+        blank=True,
         default="Cục Cảnh sát quản lý hành chính về trật tự xã hội",
     )
 
@@ -74,7 +76,11 @@ class RegistryQuery(models.Model):
     client = models.CharField(max_length=100)
     kind = models.CharField(max_length=20)  # "lookup" | "match"
     id_number = models.CharField(max_length=12, blank=True)
-    outcome = models.CharField(max_length=20)  # "found" | "not_found" | "match" | "no_match" | "invalid"
+    # "found" | "not_found" | "match" | "no_match" | "invalid"
+    outcome = models.CharField(max_length=20)
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.client} {self.kind} {self.outcome}"

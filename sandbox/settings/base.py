@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TypedDict
 
 import dj_database_url
 
@@ -21,9 +22,7 @@ VAR_DIR = Path(envstr("SANDBOX_VAR_DIR", str(REPO_DIR / "var" / "sandbox")))
 if envstr("APP_ENV", "local") == "production":
     # The sandbox simulates national systems with demo data and readable OTPs; it must
     # never run where real people sign in (open-forms refuses its mock IdP the same way).
-    raise ConfigError(
-        "The national sandbox is a demo component and refuses to start with APP_ENV=production."
-    )
+    raise ConfigError("The national sandbox is a demo component and refuses to start with APP_ENV=production.")
 
 DEBUG = envbool("SANDBOX_DEBUG", False)
 SECRET_KEY = envstr("SANDBOX_SECRET_KEY", "sandbox-demo-secret-key-not-for-production-use-0123456789")
@@ -45,6 +44,7 @@ INSTALLED_APPS = [
     "sandbox.sms",
     "sandbox.idp",
     "sandbox.vneid_app",
+    "sandbox.national_accounts",
 ]
 
 MIDDLEWARE = [
@@ -174,7 +174,24 @@ OAUTH2_PROVIDER = {
 
 
 # --- VNeID login rules -------------------------------------------------------------
-SANDBOX = {
+class SandboxRules(TypedDict):
+    VNEID_OTP_SECONDS: int
+    PORTAL_OTP_SECONDS: int
+    OTP_MAX_FAILURES: int
+    OTP_RESEND_COOLDOWN_SECONDS: int
+    OTP_RESEND_CAP: int
+    OTP_RESEND_WINDOW_SECONDS: int
+    LOCK_AFTER_FAILURES: int
+    LOCK_BASE_SECONDS: int
+    LOCK_MAX_SECONDS: int
+    QR_SECONDS: int
+    QR_MIN_LEVEL: int
+    POPULATION_API_TOKEN: str
+    SMS_API_TOKEN: str
+    BACKCHANNEL_TIMEOUT_SECONDS: int
+
+
+SANDBOX: SandboxRules = {
     "VNEID_OTP_SECONDS": envint("SANDBOX_VNEID_OTP_SECONDS", 180, minimum=30),
     "PORTAL_OTP_SECONDS": envint("SANDBOX_PORTAL_OTP_SECONDS", 120, minimum=30),
     "OTP_MAX_FAILURES": 5,
@@ -185,6 +202,8 @@ SANDBOX = {
     "LOCK_BASE_SECONDS": 60,
     "LOCK_MAX_SECONDS": 3600,
     "QR_SECONDS": envint("SANDBOX_QR_SECONDS", 60, minimum=10),
+    # Lowest VNeID identification level allowed to approve a QR login (1 or 2).
+    "QR_MIN_LEVEL": envint("SANDBOX_QR_MIN_LEVEL", 1, minimum=1, maximum=2),
     "POPULATION_API_TOKEN": envstr("SANDBOX_POPULATION_API_TOKEN", "demo-population-token"),
     "SMS_API_TOKEN": envstr("SANDBOX_SMS_API_TOKEN", "demo-sms-token"),
     "BACKCHANNEL_TIMEOUT_SECONDS": 3,

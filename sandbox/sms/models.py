@@ -13,6 +13,8 @@ class Message(models.Model):
 
     class Meta:
         ordering = ["-sent_at", "-id"]
+        # The inbox and outbox.json read "messages to one phone, newest first".
+        indexes = [models.Index(fields=["to", "-sent_at"], name="sms_message_to_sent_idx")]
 
     def __str__(self) -> str:
         return f"{self.to}: {self.body[:30]}"

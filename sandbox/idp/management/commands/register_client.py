@@ -25,9 +25,7 @@ class Command(BaseCommand):
         model: type[Client] = get_application_model()
         if len(options["secret"]) < 16:
             raise CommandError("--secret must be at least 16 characters")
-        client = model.objects.filter(client_id=options["client_id"]).first() or model(
-            client_id=options["client_id"]
-        )
+        client = model.objects.filter(client_id=options["client_id"]).first() or model(client_id=options["client_id"])
         client.name = options["name"]
         client.client_type = model.CLIENT_CONFIDENTIAL
         client.authorization_grant_type = model.GRANT_AUTHORIZATION_CODE

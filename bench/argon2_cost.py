@@ -1,6 +1,6 @@
 """Time of one Argon2id hash with the sandbox's chosen parameters (sandbox/idp/hashers.py).
 
-    .venv/bin/python bench/argon2_cost.py
+.venv/bin/python bench/argon2_cost.py
 """
 
 from __future__ import annotations

@@ -33,8 +33,8 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.argon2_cost import measure as argon2_measure  # noqa: E402
-from bin.stack import CLIENT_ID, CLIENT_SECRET, Stack, free_port  # noqa: E402
+from bench.argon2_cost import measure as argon2_measure
+from bin.stack import CLIENT_ID, CLIENT_SECRET, Stack, free_port
 
 ACCOUNTS = 400
 PASSWORD = "Bench@2024"
@@ -75,25 +75,50 @@ def one_login(base: str, redirect_uri: str, number: str, db: Path) -> float:
     s = requests.Session()
     verifier = secrets.token_urlsafe(48)
     challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
-    params = {"response_type": "code", "client_id": CLIENT_ID, "redirect_uri": redirect_uri,
-              "scope": "openid profile dinhdanh phone", "state": secrets.token_urlsafe(8),
-              "nonce": secrets.token_urlsafe(8), "code_challenge": challenge, "code_challenge_method": "S256"}
+    params = {
+        "response_type": "code",
+        "client_id": CLIENT_ID,
+        "redirect_uri": redirect_uri,
+        "scope": "openid profile dinhdanh phone",
+        "state": secrets.token_urlsafe(8),
+        "nonce": secrets.token_urlsafe(8),
+        "code_challenge": challenge,
+        "code_challenge_method": "S256",
+    }
     r = s.get(f"{base}/oauth2/authorize/?{urlencode(params)}", allow_redirects=False)
     s.get(base + r.headers["Location"])
-    r = s.post(f"{base}/dang-nhap/vneid/", data={"csrfmiddlewaretoken": s.cookies["nsso_csrftoken"],
-               "so_dinh_danh": number, "mat_khau": PASSWORD}, headers={"Referer": base + "/"}, allow_redirects=False)
+    r = s.post(
+        f"{base}/dang-nhap/vneid/",
+        data={"csrfmiddlewaretoken": s.cookies["nsso_csrftoken"], "so_dinh_danh": number, "mat_khau": PASSWORD},
+        headers={"Referer": base + "/"},
+        allow_redirects=False,
+    )
     assert r.status_code == 302, r.status_code
     s.get(f"{base}/dang-nhap/otp/")
     phone = "0399" + number[-6:]
     with sqlite3.connect(db, timeout=10) as conn:
-        body = conn.execute("SELECT body FROM sms_message WHERE \"to\"=? ORDER BY id DESC LIMIT 1", (phone,)).fetchone()[0]
+        body = conn.execute('SELECT body FROM sms_message WHERE "to"=? ORDER BY id DESC LIMIT 1', (phone,)).fetchone()[
+            0
+        ]
     code = re.search(r"\b(\d{6})\b", body).group(1)  # type: ignore[union-attr]
-    r = s.post(f"{base}/dang-nhap/otp/", data={"csrfmiddlewaretoken": s.cookies["nsso_csrftoken"],
-               "ma_otp": code, "action": "confirm"}, headers={"Referer": base + "/"}, allow_redirects=False)
+    r = s.post(
+        f"{base}/dang-nhap/otp/",
+        data={"csrfmiddlewaretoken": s.cookies["nsso_csrftoken"], "ma_otp": code, "action": "confirm"},
+        headers={"Referer": base + "/"},
+        allow_redirects=False,
+    )
     r = s.get(base + r.headers["Location"], allow_redirects=False)
     code_value = parse_qs(urlparse(r.headers["Location"]).query)["code"][0]
-    t = requests.post(f"{base}/oauth2/token/", data={"grant_type": "authorization_code", "code": code_value,
-                      "redirect_uri": redirect_uri, "code_verifier": verifier}, auth=(CLIENT_ID, CLIENT_SECRET))
+    t = requests.post(
+        f"{base}/oauth2/token/",
+        data={
+            "grant_type": "authorization_code",
+            "code": code_value,
+            "redirect_uri": redirect_uri,
+            "code_verifier": verifier,
+        },
+        auth=(CLIENT_ID, CLIENT_SECRET),
+    )
     assert t.status_code == 200 and "id_token" in t.json()
     return time.perf_counter() - start
 
@@ -104,11 +129,15 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=6)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        stack = Stack(var_dir=Path(tmp), province_port=free_port(), sandbox_port=free_port(),
-                      workers=1, threads=8, quiet=True)
+        stack = Stack(
+            var_dir=Path(tmp), province_port=free_port(), sandbox_port=free_port(), workers=1, threads=8, quiet=True
+        )
         stack.prepare(seed=False, province=False)
-        subprocess.run([sys.executable, "-m", "sandbox", "shell", "-c", CREATE_ACCOUNTS],
-                       env=stack.env("sandbox.settings.local"), check=True)
+        subprocess.run(
+            [sys.executable, "-m", "sandbox", "shell", "-c", CREATE_ACCOUNTS],
+            env=stack.env("sandbox.settings.local"),
+            check=True,
+        )
         stack.start(sandbox_only=True, sandbox_cpu="0")
         db = Path(tmp) / "sandbox" / "sandbox.sqlite3"
         redirect_uri = f"{stack.province_url}/sso/callback/"

@@ -13,7 +13,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bin.stack import REPO, Stack  # noqa: E402
+from bin.stack import REPO, Stack
 
 BANNER = """
 ==========================================================================

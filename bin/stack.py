@@ -92,24 +92,38 @@ class Stack:
         if seed:
             self.manage("sandbox", "seed_demo")
         self.manage(
-            "sandbox", "register_client",
-            "--client-id", CLIENT_ID,
-            "--secret", CLIENT_SECRET,
-            "--name", "Cổng Dịch vụ công tỉnh",
-            "--redirect-uri", f"{self.province_url}/sso/callback/",
-            "--post-logout-uri", f"{self.province_url}/",
-            "--backchannel-uri", f"{self.province_url}/sso/backchannel-logout/",
+            "sandbox",
+            "register_client",
+            "--client-id",
+            CLIENT_ID,
+            "--secret",
+            CLIENT_SECRET,
+            "--name",
+            "Cổng Dịch vụ công tỉnh",
+            "--redirect-uri",
+            f"{self.province_url}/sso/callback/",
+            "--post-logout-uri",
+            f"{self.province_url}/",
+            "--backchannel-uri",
+            f"{self.province_url}/sso/backchannel-logout/",
         )
         if province:
             self.manage("province", "migrate", "--no-input", "-v0")
 
     def _serve(self, package: str, port: int, *, cpu: str | None = None) -> subprocess.Popen[bytes]:
         command = [
-            PY, "-m", "gunicorn", f"{package}.wsgi",
-            "--bind", f"{self.host}:{port}",
-            "--workers", str(self.workers),
-            "--threads", str(self.threads),
-            "--graceful-timeout", "5",
+            PY,
+            "-m",
+            "gunicorn",
+            f"{package}.wsgi",
+            "--bind",
+            f"{self.host}:{port}",
+            "--workers",
+            str(self.workers),
+            "--threads",
+            str(self.threads),
+            "--graceful-timeout",
+            "5",
         ]
         if not self.quiet:
             command += ["--access-logfile", "-"]

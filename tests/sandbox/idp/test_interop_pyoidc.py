@@ -64,9 +64,7 @@ def test_it_completes_a_code_flow_with_pkce_for_a_certified_client(issuer, live_
     client = OidcClient(client_authn_method=CLIENT_AUTHN_METHOD)
     client.provider_config(issuer)
     client.store_registration_info(
-        RegistrationResponse(
-            client_id=CLIENT_ID, client_secret=CLIENT_SECRET, redirect_uris=[REDIRECT_URI]
-        )
+        RegistrationResponse(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, redirect_uris=[REDIRECT_URI])
     )
     pkce_args, verifier = client.add_code_challenge()
     state, nonce = rndstr(), rndstr()
@@ -111,9 +109,7 @@ def test_it_rejects_a_certified_client_with_a_wrong_secret(issuer, live_server, 
     client = OidcClient(client_authn_method=CLIENT_AUTHN_METHOD)
     client.provider_config(issuer)
     client.store_registration_info(
-        RegistrationResponse(
-            client_id=CLIENT_ID, client_secret="not-the-secret-123", redirect_uris=[REDIRECT_URI]
-        )
+        RegistrationResponse(client_id=CLIENT_ID, client_secret="not-the-secret-123", redirect_uris=[REDIRECT_URI])
     )
     pkce_args, verifier = client.add_code_challenge()
     state = rndstr()
@@ -128,9 +124,7 @@ def test_it_rejects_a_certified_client_with_a_wrong_secret(issuer, live_server, 
             **pkce_args,
         }
     )
-    query = browser_sign_in(
-        requests.Session(), request.request(client.authorization_endpoint), live_server.url
-    )
+    query = browser_sign_in(requests.Session(), request.request(client.authorization_endpoint), live_server.url)
     auth = client.parse_response(AuthorizationResponse, info=query, sformat="urlencoded")
     response = client.do_access_token_request(
         state=state,

@@ -106,13 +106,9 @@ def test_a_tampered_logout_token_does_not_verify(client, an, rp):
     client.post("/dang-xuat/")
     token = parse_qs(responses.calls[0].request.body)["logout_token"][0]
     header, payload, signature = token.split(".")
-    claims = jwt.decode(
-        token, KeySet.import_key_set(client.get("/oauth2/.well-known/jwks.json").json())
-    ).claims
+    claims = jwt.decode(token, KeySet.import_key_set(client.get("/oauth2/.well-known/jwks.json").json())).claims
     claims["sub"] = "someone-else"
-    forged_payload = (
-        base64.urlsafe_b64encode(__import__("json").dumps(claims).encode()).rstrip(b"=").decode()
-    )
+    forged_payload = base64.urlsafe_b64encode(__import__("json").dumps(claims).encode()).rstrip(b"=").decode()
     keys = KeySet.import_key_set(client.get("/oauth2/.well-known/jwks.json").json())
     with pytest.raises(BadSignatureError):
         jwt.decode(f"{header}.{forged_payload}.{signature}", keys, algorithms=["RS256"])

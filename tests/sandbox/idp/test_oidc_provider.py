@@ -70,9 +70,7 @@ def test_it_signs_in_through_the_whole_code_flow(client, an, rp):
     assert claims["loAs"] == 2 and claims["LoaiTaiKhoan"] == 1
     assert claims["sub"] == str(an.public_id)
     assert claims["sid"] == SsoSession.objects.get().sid
-    userinfo = client.get(
-        "/oauth2/userinfo/", HTTP_AUTHORIZATION=f"Bearer {tokens['access_token']}"
-    ).json()
+    userinfo = client.get("/oauth2/userinfo/", HTTP_AUTHORIZATION=f"Bearer {tokens['access_token']}").json()
     assert userinfo["sub"] == claims["sub"]
     assert userinfo["SoDienThoai"] == "0912345678"
     assert userinfo["ThuongTru"].startswith("Phường Hoàn Kiếm")
@@ -139,9 +137,7 @@ def test_it_refuses_an_unknown_client(client, an, rp):
 def test_it_requires_pkce(client, an, rp):
     verifier, challenge = pkce_pair()
     url = (
-        authorize_url(challenge)
-        .replace("&code_challenge=" + challenge, "")
-        .replace("&code_challenge_method=S256", "")
+        authorize_url(challenge).replace("&code_challenge=" + challenge, "").replace("&code_challenge_method=S256", "")
     )
     client.get("/dang-nhap/")
     get_code(client, challenge)  # sign in first
@@ -154,9 +150,7 @@ def test_it_refuses_the_plain_pkce_method(client, an, rp):
     _, challenge = pkce_pair()
     get_code(client, challenge)
     response = client.get(
-        authorize_url(
-            "plain-challenge-plain-challenge-plain-challenge-1234", code_challenge_method="plain"
-        )
+        authorize_url("plain-challenge-plain-challenge-plain-challenge-1234", code_challenge_method="plain")
     )
     assert "code=" not in response.get("Location", "")
 
@@ -170,9 +164,7 @@ def test_it_refuses_a_wrong_client_secret(client, an, rp):
         "redirect_uri": REDIRECT_URI,
         "code_verifier": verifier,
     }
-    response = client.post(
-        "/oauth2/token/", data, HTTP_AUTHORIZATION=basic(secret="wrong-secret-wrong")
-    )
+    response = client.post("/oauth2/token/", data, HTTP_AUTHORIZATION=basic(secret="wrong-secret-wrong"))
     assert response.status_code == 401
 
 

@@ -26,9 +26,7 @@ def test_it_shows_both_vneid_ways_on_the_login_page(client, an):
     assert 'for="id_so_dinh_danh"' in page and 'for="id_mat_khau"' in page
 
 
-@pytest.mark.parametrize(
-    "number", ["00109901234", "0010990123456", "00109901234a", "", "001 099 012 345"]
-)
+@pytest.mark.parametrize("number", ["00109901234", "0010990123456", "00109901234a", "", "001 099 012 345"])
 def test_it_rejects_a_malformed_so_dinh_danh(client, an, number):
     response = post_login(client, number=number)
     assert response.status_code == 400
@@ -68,9 +66,7 @@ def test_it_signs_in_with_the_right_code_and_rotates_the_session(client, an):
     client.get("/dang-nhap/")
     post_login(client)
     before = client.session.session_key
-    response = client.post(
-        "/dang-nhap/otp/", {"ma_otp": last_code("0912345678"), "action": "confirm"}
-    )
+    response = client.post("/dang-nhap/otp/", {"ma_otp": last_code("0912345678"), "action": "confirm"})
     assert response.status_code == 302
     assert client.session.session_key != before
     assert client.get("/tai-khoan/").status_code == 200
@@ -125,10 +121,7 @@ def test_it_makes_resend_wait_sixty_seconds_then_sends_a_new_code(client, an):
         second = last_code("0912345678")
         assert Message.objects.filter(to="0912345678").count() == 2
         if first != second:
-            assert (
-                client.post("/dang-nhap/otp/", {"ma_otp": first, "action": "confirm"}).status_code
-                == 400
-            )
+            assert client.post("/dang-nhap/otp/", {"ma_otp": first, "action": "confirm"}).status_code == 400
         ok = client.post("/dang-nhap/otp/", {"ma_otp": second, "action": "confirm"})
         assert ok.status_code == 302
 
@@ -147,9 +140,7 @@ def test_it_does_not_reset_failures_when_a_code_is_resent(client, an):
         client.post("/dang-nhap/otp/", {"action": "resend"})
         code = last_code("0912345678")
         wrong = "999999" if code != "999999" else "888888"
-        response = client.post(
-            "/dang-nhap/otp/", {"ma_otp": wrong, "action": "confirm"}, follow=True
-        )
+        response = client.post("/dang-nhap/otp/", {"ma_otp": wrong, "action": "confirm"}, follow=True)
         assert "tạm thời bị khóa" in response.content.decode()
         assert OtpChallenge.objects.get().failures == 5
 
@@ -198,10 +189,7 @@ def test_it_cancels_the_attempt(client, an):
     post_login(client)
     code = last_code("0912345678")
     assert client.post("/dang-nhap/otp/", {"action": "cancel"})["Location"] == "/dang-nhap/"
-    assert (
-        client.post("/dang-nhap/otp/", {"ma_otp": code, "action": "confirm"})["Location"]
-        == "/dang-nhap/"
-    )
+    assert client.post("/dang-nhap/otp/", {"ma_otp": code, "action": "confirm"})["Location"] == "/dang-nhap/"
 
 
 def test_it_never_writes_the_code_or_password_in_audit_events(client, an):

@@ -9,6 +9,7 @@ when a session ends by RP-initiated logout.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -48,21 +49,27 @@ class SandboxValidator(OAuth2Validator):
         return grant
 
     def validate_code(self, client_id: str, code: str, client: Any, request: Any, *args: Any, **kwargs: Any) -> bool:
-        valid: bool = super().validate_code(client_id, code, client, request, *args, **kwargs)
-        if valid:
-            request.sso_sid = (
-                Grant.objects.filter(code=code, application=client).values_list("sid", flat=True).first() or ""
-            )
-        return valid
+        # DOT's own version, reading the grant once and also carrying its ``sid`` along.
+        grant = Grant.objects.select_related("user").filter(code=code, application=client).first()
+        if grant is None or grant.is_expired():
+            return False
+        request.scopes = grant.scope.split(" ")
+        request.user = grant.user
+        if grant.nonce:
+            request.nonce = grant.nonce
+        if grant.claims:
+            request.claims = json.loads(grant.claims)
+        request.sso_sid = grant.sid
+        return True
 
     def finalize_id_token(self, id_token: Any, token: Any, token_handler: Any, request: Any) -> str:
         sid = getattr(request, "sso_sid", "")
         if sid:
             # Remember which clients got a token in this SSO session: they are the ones to
             # notify by back-channel logout when the session ends.
-            session = SsoSession.objects.filter(sid=sid).first()
-            if session is not None:
-                session.clients.add(request.client)
+            SsoSession.clients.through.objects.bulk_create(
+                [SsoSession.clients.through(ssosession_id=sid, client_id=request.client.pk)], ignore_conflicts=True
+            )
         result: str = super().finalize_id_token(id_token, token, token_handler, request)
         return result
 
@@ -95,8 +102,6 @@ class SsoAuthorizationView(AuthorizationView):
 class SsoDiscoveryView(ConnectDiscoveryInfoView):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = super().get(request, *args, **kwargs)
-        import json
-
         data = json.loads(response.content)
         data.update(
             id_token_signing_alg_values_supported=["RS256"],

@@ -27,6 +27,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
+IDLE_SECONDS = 60
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 
@@ -39,8 +40,14 @@ def stack() -> Iterator[Stack]:
             sandbox_port=free_port(),
             workers=2,
             quiet=True,
-            extra_env={"SANDBOX_CAPTCHA_TEST_MODE": "true", "SANDBOX_QR_SECONDS": "60"},
+            extra_env={
+                "SANDBOX_CAPTCHA_TEST_MODE": "true",
+                "SANDBOX_QR_SECONDS": "60",
+                # short enough for the idle-expiry test to wait it out, long enough for the others
+                "SESSION_IDLE_SECONDS": str(IDLE_SECONDS),
+            },
         )
+        stack.idle_seconds = IDLE_SECONDS  # type: ignore[attr-defined]
         stack.prepare()
         stack.start()
         try:

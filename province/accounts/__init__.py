@@ -1,0 +1,1 @@
+"""People, businesses, their national identities, login log and the audit trail."""

@@ -1,0 +1,1 @@
+"""The public-service portal for citizens and businesses (Cổng Dịch vụ công)."""

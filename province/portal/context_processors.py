@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from province.sso.services import SESSION_ACTING_ORG, SESSION_ORGS
+
+from .menu import menu_items
+
+
+def portal(request: HttpRequest) -> dict[str, Any]:
+    """What the base template needs on every page, without database queries."""
+    session = getattr(request, "session", None)
+    return {
+        "PROVINCE_NAME": settings.PROVINCE_NAME,
+        "BACKOFFICE_ENABLED": settings.BACKOFFICE_ENABLED,
+        "SESSION_IDLE_SECONDS": settings.SESSION_IDLE_SECONDS,
+        "SESSION_WARNING_SECONDS": settings.SESSION_WARNING_SECONDS,
+        "menu": menu_items(),
+        "acting_org": session.get(SESSION_ACTING_ORG) if session is not None else None,
+        "represented_orgs": session.get(SESSION_ORGS, []) if session is not None else [],
+    }

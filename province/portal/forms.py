@@ -1,0 +1,93 @@
+"""The person's own contact details (the only fields a user may edit)."""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+from django import forms
+from django.core.validators import URLValidator
+from django.utils.translation import gettext_lazy as _
+
+_FAX_RE = re.compile(r"\+?[0-9 ().-]{6,20}")
+
+
+def normalise_vn_mobile(value: str) -> str:
+    """A Vietnamese mobile number in national form (0912345678), or ValidationError."""
+    error = forms.ValidationError(_("Số điện thoại di động không hợp lệ (ví dụ: 0912345678)."), code="phone")
+    try:
+        number = phonenumbers.parse(value, "VN")
+    except phonenumbers.NumberParseException as exc:
+        raise error from exc
+    if number.country_code != 84 or not phonenumbers.is_valid_number(number):
+        raise error
+    if phonenumbers.number_type(number) not in (
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    ):
+        raise error
+    return "0" + str(number.national_number)
+
+
+class WebsiteField(forms.URLField):
+    """Web addresses only (http/https): Django's default also accepts ftp and ftps."""
+
+    default_validators = [
+        URLValidator(
+            schemes=["http", "https"],
+            message=_("Địa chỉ website không hợp lệ (ví dụ: https://example.vn)."),
+        )
+    ]
+
+
+class ContactForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email"),
+        required=False,
+        max_length=254,
+        error_messages={"invalid": _("Địa chỉ email không hợp lệ.")},
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    notify_phone = forms.CharField(
+        label=_("Số điện thoại nhận thông báo"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    fax = forms.CharField(label=_("Fax"), required=False, max_length=30)
+    website = WebsiteField(
+        label=_("Website"),
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+        error_messages={"invalid": _("Địa chỉ website không hợp lệ (ví dụ: https://example.vn).")},
+        widget=forms.URLInput(attrs={"autocomplete": "url"}),
+    )
+    correspondence_address = forms.CharField(
+        label=_("Địa chỉ liên hệ"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        for field in self.fields.values():
+            field.error_messages["max_length"] = _("Nội dung quá dài (tối đa %(limit_value)d ký tự).")
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        # tie each error message to its input for screen readers
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs.update({"aria-invalid": "true", "aria-describedby": f"id_{name}_errors"})
+
+    def clean_notify_phone(self) -> str:
+        value: str = self.cleaned_data["notify_phone"].strip()
+        return normalise_vn_mobile(value) if value else ""
+
+    def clean_fax(self) -> str:
+        value: str = self.cleaned_data["fax"].strip()
+        if value and not _FAX_RE.fullmatch(value):
+            raise forms.ValidationError(_("Số fax không hợp lệ."), code="fax")
+        return value

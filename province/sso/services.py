@@ -1,0 +1,303 @@
+"""The sign-in and sign-out flows with the national SSO (OpenID Connect, code + PKCE).
+
+``start_login`` → provider → ``finish_login`` (verify everything) → ``open_session``
+(one transaction: person, identity, login log, audit, Django login, sid table).
+``close_session`` and ``backchannel_logout`` end sessions and leave audit rows.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from importlib import import_module
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from authlib.common.errors import AuthlibBaseError
+from django.conf import settings
+from django.contrib import auth
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from province.accounts import services as accounts
+from province.accounts.models import Organisation, Person
+
+from . import provider, tokens
+from .backends import BACKEND_PATH
+from .claims import ClaimsError, IdentityClaims, map_claims, snapshot
+from .models import SsoSession
+
+logger = logging.getLogger(__name__)
+
+SESSION_ID_TOKEN = "sso_id_token"
+SESSION_SID = "sso_sid"
+SESSION_AUTH_AT = "auth_at"
+SESSION_LAST_SEEN = "last_seen"
+SESSION_ACTING_ORG = "acting_org"
+SESSION_ORGS = "represented_orgs"
+
+# Claims that are about the token itself, not the person: never mapped or stored.
+_PROTOCOL_CLAIMS = frozenset(
+    {"iss", "aud", "exp", "iat", "nbf", "nonce", "azp", "at_hash", "c_hash", "auth_time", "jti"}
+)
+
+
+class SsoFailure(Exception):
+    """A sign-in that cannot complete. ``reason`` is shown to the user (Vietnamese)."""
+
+    def __init__(self, reason: str, *, code: str, status: int = 400) -> None:
+        super().__init__(f"{code}: {reason}")
+        self.reason = reason
+        self.code = code
+        self.status = status
+
+
+def _unavailable() -> SsoFailure:
+    return SsoFailure(
+        _("Hệ thống định danh quốc gia hiện không phản hồi, vui lòng thử lại sau ít phút."),
+        code="provider_unavailable",
+        status=503,
+    )
+
+
+def _invalid_response() -> SsoFailure:
+    return SsoFailure(_("Thông tin xác thực nhận được không hợp lệ."), code="invalid_token", status=400)
+
+
+def safe_next(value: str | None) -> str:
+    """Only the portal's own paths: never ``//host``, ``/\\host``, or absolute URLs."""
+    if not value or not value.startswith("/") or value.startswith("//"):
+        return "/"
+    if "\\" in value or any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        return "/"
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc:
+        return "/"
+    if not url_has_allowed_host_and_scheme(value, allowed_hosts=set()):
+        return "/"
+    return value
+
+
+def start_login(request: HttpRequest, *, next_url: str | None) -> str:
+    """Remember state, nonce, PKCE verifier and the safe ``next``; return the provider URL."""
+    try:
+        client = provider.client()
+        redirect_uri = provider.conf()["REDIRECT_URI"]
+        rv = client.create_authorization_url(redirect_uri)
+    except (provider.ProviderUnavailable, provider.ProviderMisconfigured) as exc:
+        logger.warning("sso_login_start_failed %s", exc)
+        raise _unavailable() from exc
+    url = rv.pop("url")
+    client.save_authorize_data(request, redirect_uri=redirect_uri, next=safe_next(next_url), **rv)
+    return str(url)
+
+
+@dataclass(frozen=True)
+class VerifiedLogin:
+    issuer: str
+    claims: IdentityClaims
+    snapshot: dict[str, Any]
+    id_token: str
+    next_url: str
+
+
+def _fetch_tokens(request: HttpRequest) -> tuple[Any, dict[str, Any], dict[str, Any]]:
+    """Exchange the code (state checked and consumed first). Returns client, token, state."""
+    state = request.GET.get("state", "")
+    try:
+        client = provider.client()
+    except (provider.ProviderUnavailable, provider.ProviderMisconfigured) as exc:
+        raise _unavailable() from exc
+    state_data = client.framework.get_state_data(request.session, state) if state else None
+    if state:
+        # single use: a replayed callback finds nothing
+        client.framework.clear_state_data(request.session, state)
+    error = request.GET.get("error")
+    if error:
+        if error in ("access_denied", "login_required", "consent_required"):
+            raise SsoFailure(_("Bạn đã hủy hoặc không cho phép đăng nhập."), code=error[:40], status=400)
+        raise SsoFailure(
+            _("Hệ thống định danh quốc gia trả về lỗi: %(error)s") % {"error": error[:60]},
+            code="provider_error",
+        )
+    returned_issuer = request.GET.get("iss")
+    if returned_issuer is not None and returned_issuer != provider.conf()["ISSUER"]:
+        # RFC 9207: the response names another issuer (mix-up attack or misconfiguration)
+        logger.warning("sso_callback_issuer_mismatch %s", returned_issuer[:100])
+        raise _invalid_response()
+    if not state_data:
+        raise SsoFailure(
+            _("Phiên đăng nhập không hợp lệ hoặc đã được sử dụng, vui lòng đăng nhập lại."),
+            code="state_mismatch",
+        )
+    code = request.GET.get("code")
+    if not code:
+        raise _invalid_response()
+    try:
+        token = client.fetch_access_token(
+            redirect_uri=state_data["redirect_uri"],
+            code=code,
+            code_verifier=state_data.get("code_verifier"),
+        )
+    except requests.RequestException as exc:
+        logger.warning("sso_token_unavailable %s", exc)
+        raise _unavailable() from exc
+    except (AuthlibBaseError, ValueError) as exc:
+        logger.warning("sso_token_refused %s", exc)
+        raise _invalid_response() from exc
+    return client, dict(token), state_data
+
+
+def finish_login(request: HttpRequest) -> VerifiedLogin:
+    """Handle the provider's redirect: state, code exchange, ID token, userinfo, claims."""
+    client, token, state_data = _fetch_tokens(request)
+    id_token = token.get("id_token")
+    if not isinstance(id_token, str):
+        raise _invalid_response()
+    try:
+        id_claims = tokens.verify_id_token(id_token, nonce=str(state_data.get("nonce") or ""))
+    except provider.ProviderUnavailable as exc:
+        raise _unavailable() from exc
+    except tokens.TokenError as exc:
+        logger.warning("sso_id_token_refused %s", exc)
+        raise _invalid_response() from exc
+
+    merged = {k: v for k, v in id_claims.items() if k not in _PROTOCOL_CLAIMS}
+    if client.load_server_metadata().get("userinfo_endpoint"):
+        try:
+            userinfo = dict(client.userinfo(token=token))
+        except requests.RequestException as exc:
+            raise _unavailable() from exc
+        except (AuthlibBaseError, ValueError) as exc:
+            raise _invalid_response() from exc
+        if userinfo.get("sub") != id_claims["sub"]:
+            logger.warning("sso_userinfo_sub_mismatch")
+            raise _invalid_response()
+        # the ID token's sid is the session the provider will name in a logout token
+        merged.update({k: v for k, v in userinfo.items() if k not in _PROTOCOL_CLAIMS})
+        if "sid" in id_claims:
+            merged["sid"] = id_claims["sid"]
+    try:
+        claims = map_claims(merged)
+    except ClaimsError as exc:
+        raise SsoFailure(str(exc), code="invalid_claims") from exc
+    return VerifiedLogin(
+        issuer=str(id_claims["iss"]),
+        claims=claims,
+        snapshot=snapshot(merged),
+        id_token=id_token,
+        next_url=safe_next(state_data.get("next")),
+    )
+
+
+def _org_summary(organisation: Organisation) -> dict[str, Any]:
+    return {"id": organisation.pk, "code": organisation.business_code, "name": organisation.name}
+
+
+def open_session(request: HttpRequest, *, login: VerifiedLogin) -> accounts.SignInResult:
+    """Create/refresh the person, rotate the session and log it, all in one transaction."""
+    info = accounts.RequestInfo.from_request(request)
+    with transaction.atomic():
+        result = accounts.sign_in_from_claims(
+            issuer=login.issuer,
+            claims=login.claims,
+            claims_snapshot=login.snapshot,
+            request_info=info,
+        )
+        auth.login(request, result.person, backend=BACKEND_PATH)  # rotates the session key
+        session = request.session
+        session[SESSION_ID_TOKEN] = login.id_token
+        session[SESSION_SID] = login.claims.sid
+        session[SESSION_AUTH_AT] = session[SESSION_LAST_SEEN] = int(time.time())
+        orgs = [_org_summary(org) for org in result.person.organisations.order_by("name")]
+        session[SESSION_ORGS] = orgs
+        session[SESSION_ACTING_ORG] = _org_summary(result.organisation) if result.organisation else None
+        if session.session_key is None:
+            session.save()
+        SsoSession.objects.create(
+            issuer=login.issuer,
+            sid=login.claims.sid,
+            subject=login.claims.subject,
+            session_key=session.session_key or "",
+            person=result.person,
+        )
+    logger.info("sso_login person=%s org=%s", result.person.pk, result.organisation)
+    return result
+
+
+def acting_organisation_id(request: HttpRequest) -> int | None:
+    acting = request.session.get(SESSION_ACTING_ORG)
+    return int(acting["id"]) if acting else None
+
+
+def close_session(request: HttpRequest, *, reason: str) -> str | None:
+    """End the portal session (audited); return the id_token to hint the provider with."""
+    id_token = request.session.get(SESSION_ID_TOKEN)
+    user = request.user
+    if isinstance(user, Person):
+        acting = acting_organisation_id(request)
+        with transaction.atomic():
+            if request.session.session_key:
+                SsoSession.objects.filter(session_key=request.session.session_key, ended_at__isnull=True).update(
+                    ended_at=timezone.now()
+                )
+            accounts.record_logout(
+                person=user,
+                reason=reason,
+                organisation=Organisation.objects.filter(pk=acting).first() if acting else None,
+                request_info=accounts.RequestInfo.from_request(request),
+            )
+    auth.logout(request)
+    return str(id_token) if id_token else None
+
+
+def end_session_url(*, id_token: str | None) -> str | None:
+    """RP-initiated logout at the provider (OIDC RP-Initiated Logout 1.0), or None."""
+    try:
+        metadata = provider.load_metadata()
+    except (provider.ProviderUnavailable, provider.ProviderMisconfigured):
+        return None
+    if not metadata.get("end_session_endpoint"):
+        return None
+    rv = provider.client().create_logout_url(
+        post_logout_redirect_uri=provider.conf()["POST_LOGOUT_REDIRECT_URI"],
+        id_token_hint=id_token,
+        client_id=provider.conf()["CLIENT_ID"],
+    )
+    return str(rv["url"])
+
+
+def backchannel_logout(*, logout_token: str) -> int:
+    """Verify a logout token and end every portal session it names. Returns how many.
+
+    Raises ``tokens.TokenError`` on a bad or replayed token.
+    """
+    claims = tokens.verify_logout_token(logout_token)
+    issuer = str(claims["iss"])
+    exp = claims.get("exp")
+    ttl = int(exp - time.time()) if isinstance(exp, int | float) else 0
+    ttl = max(ttl, 0) + 2 * provider.conf()["LEEWAY_SECONDS"] + 600
+    if not cache.add(f"sso:logout-jti:{issuer}:{claims['jti']}", 1, ttl):
+        raise tokens.TokenError("logout token replayed (jti seen)")
+    rows = SsoSession.objects.filter(issuer=issuer, ended_at__isnull=True)
+    if claims.get("sid"):
+        rows = rows.filter(sid=claims["sid"])
+    if claims.get("sub"):
+        rows = rows.filter(subject=claims["sub"])
+    store_cls = import_module(settings.SESSION_ENGINE).SessionStore
+    ended = 0
+    with transaction.atomic():
+        for row in rows.select_related("person"):
+            store_cls(session_key=row.session_key).delete()
+            row.ended_at = timezone.now()
+            row.save(update_fields=["ended_at"])
+            accounts.record_logout(person=row.person, reason="backchannel")
+            ended += 1
+    logger.info("sso_backchannel_logout ended=%s", ended)
+    return ended

@@ -78,6 +78,7 @@ class Stack:
             NATIONAL_SSO_ISSUER=f"{self.sandbox_url}/oauth2",
             NATIONAL_SSO_CLIENT_ID=CLIENT_ID,
             NATIONAL_SSO_CLIENT_SECRET=CLIENT_SECRET,
+            NATIONAL_REGISTRATION_URL=f"{self.sandbox_url}/dang-ky/",
         )
         env.update(self.extra_env)
         return env

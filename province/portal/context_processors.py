@@ -16,6 +16,7 @@ def portal(request: HttpRequest) -> dict[str, Any]:
     return {
         "PROVINCE_NAME": settings.PROVINCE_NAME,
         "BACKOFFICE_ENABLED": settings.BACKOFFICE_ENABLED,
+        "NATIONAL_REGISTRATION_URL": settings.NATIONAL_REGISTRATION_URL,
         "SESSION_IDLE_SECONDS": settings.SESSION_IDLE_SECONDS,
         "SESSION_WARNING_SECONDS": settings.SESSION_WARNING_SECONDS,
         "menu": menu_items(),

@@ -140,6 +140,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 
 # --- National SSO (OpenID Connect provider upstream) -------------------------------
+# Where "Đăng ký" sends people: accounts are created at the national portal (or VNeID),
+# never here. Unset: the link is not shown.
+NATIONAL_REGISTRATION_URL = envurl("NATIONAL_REGISTRATION_URL", "")
 NATIONAL_SSO = {
     "ISSUER": envurl("NATIONAL_SSO_ISSUER", "http://127.0.0.1:8001/oauth2").rstrip("/"),
     "CLIENT_ID": envstr("NATIONAL_SSO_CLIENT_ID", "province-portal"),

@@ -11,14 +11,15 @@ from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from oauth2_provider.models import AbstractApplication, AbstractGrant
 
 from sandbox.population.models import Business, Resident
 
 
 class AccountKind(models.TextChoices):
-    VNEID = "vneid", "Tài khoản Định danh điện tử cấp bởi Bộ Công an"
-    PORTAL = "portal", "Tài khoản cấp bởi Cổng Dịch vụ công quốc gia"
+    VNEID = "vneid", _("Tài khoản Định danh điện tử cấp bởi Bộ Công an")
+    PORTAL = "portal", _("Tài khoản cấp bởi Cổng Dịch vụ công quốc gia")
 
 
 class AccountType(models.IntegerChoices):
@@ -75,7 +76,7 @@ class Account(AbstractBaseUser):
     objects = AccountManager()
 
     USERNAME_FIELD = "username"
-    REQUIRED_FIELDS = []  # noqa: RUF012 - Django reads this class attribute
+    REQUIRED_FIELDS = []
 
     class Meta:
         verbose_name = "tài khoản"

@@ -19,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from sandbox.sms.services import send_sms
 
@@ -91,7 +92,9 @@ def _check_cap(identity: str, rules: OtpRules) -> None:
     since = timezone.now() - timedelta(seconds=rules.window)
     if OtpSend.objects.filter(identity=identity, sent_at__gte=since).count() >= rules.cap:
         minutes = math.ceil(rules.window / 60)
-        raise OtpError(f"Bạn đã yêu cầu gửi mã quá nhiều lần. Vui lòng thử lại sau {minutes} phút.")
+        raise OtpError(
+            _("Bạn đã yêu cầu gửi mã quá nhiều lần. Vui lòng thử lại sau %(minutes)d phút.") % {"minutes": minutes}
+        )
 
 
 def _send(challenge: OtpChallenge, code: str, rules: OtpRules) -> None:
@@ -139,12 +142,12 @@ def otp_resend(*, challenge_id: str) -> OtpChallenge:
     with transaction.atomic():
         challenge = OtpChallenge.objects.select_for_update().filter(id=challenge_id).first()
         if challenge is None or challenge.used_at is not None or challenge.voided:
-            raise OtpError("Phiên xác thực không còn hiệu lực. Vui lòng đăng nhập lại.", void=True)
+            raise OtpError(_("Phiên xác thực không còn hiệu lực. Vui lòng đăng nhập lại."), void=True)
         rules = rules_for(challenge.purpose)
         now = timezone.now()
         wait = rules.cooldown - (now - challenge.last_sent_at).total_seconds()
         if wait > 0:
-            raise OtpError(f"Vui lòng chờ {math.ceil(wait)} giây trước khi gửi lại mã.")
+            raise OtpError(_("Vui lòng chờ %(s)d giây trước khi gửi lại mã.") % {"s": math.ceil(wait)})
         _check_cap(challenge.identity, rules)
         code = _new_code()
         challenge.code_hash = _digest(challenge.id, code)
@@ -165,13 +168,13 @@ def otp_verify(*, challenge_id: str, code: str) -> OtpChallenge:
     with transaction.atomic():
         challenge = OtpChallenge.objects.select_for_update().filter(id=challenge_id).first()
         if challenge is None or challenge.used_at is not None or challenge.voided:
-            raise OtpError("Phiên xác thực không còn hiệu lực. Vui lòng đăng nhập lại.", void=True)
+            raise OtpError(_("Phiên xác thực không còn hiệu lực. Vui lòng đăng nhập lại."), void=True)
         rules = rules_for(challenge.purpose)
         locked = throttle.locked_for(challenge.identity)
         if locked:
             raise OtpError(throttle.lock_message(locked), void=True)
         if timezone.now() >= challenge.expires_at:
-            raise OtpError("Mã OTP đã hết hạn. Vui lòng bấm “Gửi lại mã” để nhận mã mới.")
+            raise OtpError(_("Mã OTP đã hết hạn. Vui lòng bấm “Gửi lại mã” để nhận mã mới."))
         code = code.strip()
         if not (len(code) == 6 and code.isdigit()) or not hmac.compare_digest(
             challenge.code_hash, _digest(challenge.id, code)
@@ -180,9 +183,9 @@ def otp_verify(*, challenge_id: str, code: str) -> OtpChallenge:
             left = rules.max_failures - challenge.failures
             if left <= 0:
                 challenge.voided = True
-                error = OtpError("Bạn đã nhập sai mã OTP quá số lần cho phép. Vui lòng đăng nhập lại.", void=True)
+                error = OtpError(_("Bạn đã nhập sai mã OTP quá số lần cho phép. Vui lòng đăng nhập lại."), void=True)
             else:
-                error = OtpError(f"Mã OTP không đúng. Bạn còn {left} lần thử.")
+                error = OtpError(_("Mã OTP không đúng. Bạn còn %(left)d lần thử.") % {"left": left})
             challenge.save(update_fields=["failures", "voided"])
         else:
             challenge.used_at = timezone.now()

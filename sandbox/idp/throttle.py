@@ -13,6 +13,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import Throttle
 
@@ -48,4 +49,6 @@ def register_success(key: str) -> None:
 
 def lock_message(seconds: int) -> str:
     minutes = max(1, math.ceil(seconds / 60))
-    return f"Tài khoản tạm thời bị khóa do nhập sai nhiều lần. Vui lòng thử lại sau {minutes} phút."
+    return _("Tài khoản tạm thời bị khóa do nhập sai nhiều lần. Vui lòng thử lại sau %(minutes)d phút.") % {
+        "minutes": minutes
+    }

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import otp, throttle
@@ -21,8 +22,8 @@ from .models import Account, AccountKind, LoginMethod, OtpChallenge, OtpPurpose
 from .services import complete_login, end_sso_session, record_event, remember_next
 
 SESSION_CHALLENGE_KEY = "otp_challenge"
-GENERIC_VNEID_ERROR = "Số định danh cá nhân hoặc mật khẩu không đúng."
-GENERIC_PORTAL_ERROR = "Tên đăng nhập hoặc mật khẩu không đúng."
+GENERIC_VNEID_ERROR = gettext_noop("Số định danh cá nhân hoặc mật khẩu không đúng.")
+GENERIC_PORTAL_ERROR = gettext_noop("Tên đăng nhập hoặc mật khẩu không đúng.")
 # Hash of a random password: verifying against it costs what a real check costs, so an
 # unknown account answers as slowly as a known one.
 _DUMMY_HASH: list[str] = []

@@ -54,9 +54,7 @@ def token_required(view: ApiView) -> ApiView:
     def wrapper(request: HttpRequest) -> JsonResponse:
         account = services.app_session_account(token=_bearer(request))
         if account is None:
-            response = _error(
-                _("Phiên đăng nhập ứng dụng không hợp lệ hoặc đã hết hạn."), 401, "unauthorized"
-            )
+            response = _error(_("Phiên đăng nhập ứng dụng không hợp lệ hoặc đã hết hạn."), 401, "unauthorized")
             response["WWW-Authenticate"] = 'Bearer realm="vneid-app"'
             return response
         try:

@@ -17,9 +17,7 @@ class SignInForm(forms.Form):
         max_length=12,
         validators=[RegexValidator(r"^\d{12}$", ID_NUMBER_MESSAGE)],
         error_messages={"required": ID_NUMBER_MESSAGE, "max_length": ID_NUMBER_MESSAGE},
-        widget=forms.TextInput(
-            attrs={"inputmode": "numeric", "autocomplete": "username", "pattern": r"\d{12}"}
-        ),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "username", "pattern": r"\d{12}"}),
     )
     passcode = forms.CharField(
         label=_("Mật mã (6 chữ số)"),
@@ -51,7 +49,5 @@ class ApproveForm(forms.Form):
         max_length=2,
         validators=[RegexValidator(r"^\d{2}$", MATCH_CODE_MESSAGE)],
         error_messages={"required": MATCH_CODE_MESSAGE, "max_length": MATCH_CODE_MESSAGE},
-        widget=forms.TextInput(
-            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": r"\d{2}"}
-        ),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": r"\d{2}"}),
     )

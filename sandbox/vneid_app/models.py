@@ -10,9 +10,7 @@ class AppSession(models.Model):
     """One signed-in app: the bearer token is random and only its SHA-256 is stored."""
 
     token_hash = models.CharField(max_length=64, unique=True)
-    account = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="app_sessions"
-    )
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="app_sessions")
     created_at = models.DateTimeField()
     expires_at = models.DateTimeField(db_index=True)
 

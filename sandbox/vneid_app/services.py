@@ -9,7 +9,6 @@ or not an account exists, so a lock reveals nothing about existence.
 from __future__ import annotations
 
 import hashlib
-import math
 import secrets
 from datetime import timedelta
 from functools import cache
@@ -21,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from sandbox.idp.models import Account, AccountKind
 from sandbox.idp.services import record_event
-from sandbox.idp.throttle import locked_for, register_failure, register_success
+from sandbox.idp.throttle import lock_message, locked_for, register_failure, register_success
 
 from .models import AppSession
 
@@ -47,11 +46,7 @@ def _dummy_hash() -> str:
     return make_password(secrets.token_urlsafe(12))
 
 
-def _lock_message(seconds: int) -> str:
-    minutes = max(1, math.ceil(seconds / 60))
-    return _(
-        "Tài khoản tạm thời bị khóa do nhập sai nhiều lần. Vui lòng thử lại sau %(minutes)d phút."
-    ) % {"minutes": minutes}
+_lock_message = lock_message
 
 
 def app_sign_in(*, id_number: str, passcode: str, request: HttpRequest | None = None) -> str:
@@ -65,16 +60,12 @@ def app_sign_in(*, id_number: str, passcode: str, request: HttpRequest | None = 
     if locked:
         record_event(action="app_login_locked", request=request, identity=id_number)
         raise AppSignInError(_lock_message(locked))
-    account = Account.objects.filter(
-        kind=AccountKind.VNEID, username=id_number, is_active=True
-    ).first()
+    account = Account.objects.filter(kind=AccountKind.VNEID, username=id_number, is_active=True).first()
     stored = account.app_passcode if account is not None and account.app_passcode else ""
     valid = check_password(passcode, stored or _dummy_hash()) and bool(stored)
     if account is None or not valid:
         lock_seconds = register_failure(key)
-        record_event(
-            action="app_login_failed", request=request, account=account, identity=id_number
-        )
+        record_event(action="app_login_failed", request=request, account=account, identity=id_number)
         if lock_seconds:
             raise AppSignInError(_lock_message(lock_seconds))
         raise AppSignInError(_("Số định danh hoặc mật mã không đúng."))

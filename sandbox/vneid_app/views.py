@@ -68,9 +68,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
-    services.app_sign_out(
-        token=request.session.pop(services.SESSION_TOKEN_KEY, None), request=request
-    )
+    services.app_sign_out(token=request.session.pop(services.SESSION_TOKEN_KEY, None), request=request)
     request.session.pop(SESSION_NOTICE_KEY, None)
     return redirect("vneid_app:home")
 
@@ -96,9 +94,7 @@ def scan(request: HttpRequest, account: Account) -> HttpResponse:
     error = ""
     if request.method == "POST" and form.is_valid():
         try:
-            qr = qr_services.qr_scan(
-                payload=form.cleaned_data["payload"], account=account, request=request
-            )
+            qr = qr_services.qr_scan(payload=form.cleaned_data["payload"], account=account, request=request)
         except qr_services.QrError as exc:
             error = exc.message
         else:

@@ -9,7 +9,7 @@
     var end = Date.now() + left * 1000;
     var tick = function () {
       var s = Math.max(0, Math.round((end - Date.now()) / 1000));
-      el.textContent = s > 0 ? "Mã sẽ hết hạn " + mmss(s) : "Mã đã hết hạn. Vui lòng bấm “Gửi lại mã”.";
+      el.textContent = s > 0 ? el.getAttribute("data-label") + " " + mmss(s) : el.getAttribute("data-expired");
       if (s > 0) { setTimeout(tick, 1000); }
     };
     tick();

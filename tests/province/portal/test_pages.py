@@ -12,8 +12,15 @@ def test_it_shows_the_provincial_header_and_only_built_menu_items(client):
     assert "Trang chủ" in page
     for unbuilt in ("BỘ THỦ TỤC", "TRA CỨU HỒ SƠ", "NỘP QUA MẠNG", "KHO DỮ LIỆU"):
         assert unbuilt not in page
-    assert "Đăng nhập" in page and "Đăng ký" in page
+    assert "Đăng nhập" in page
     assert 'class="skip-link"' in page and 'lang="vi"' in page
+
+
+def test_it_links_registration_to_the_national_portal_only_when_configured(client, settings):
+    assert "Đăng ký" not in client.get("/").content.decode()
+    settings.NATIONAL_REGISTRATION_URL = "http://127.0.0.1:8001/dang-ky/"
+    page = client.get("/").content.decode()
+    assert 'href="http://127.0.0.1:8001/dang-ky/">Đăng ký</a>' in page
 
 
 def test_it_uses_the_configured_province_name(client, settings):

@@ -79,6 +79,8 @@ class Stack:
             NATIONAL_SSO_CLIENT_ID=CLIENT_ID,
             NATIONAL_SSO_CLIENT_SECRET=CLIENT_SECRET,
             NATIONAL_REGISTRATION_URL=f"{self.sandbox_url}/dang-ky/",
+            PROVINCE_SMS_GATEWAY_URL=f"{self.sandbox_url}/dev/sms/api/send",
+            PROVINCE_POPULATION_API_URL=f"{self.sandbox_url}/population/api/v1",
         )
         env.update(self.extra_env)
         return env
@@ -110,6 +112,9 @@ class Stack:
         )
         if province:
             self.manage("province", "migrate", "--no-input", "-v0")
+            if seed:
+                self.manage("province", "seed_catalogue")
+                self.manage("province", "seed_backoffice")
 
     def _serve(self, package: str, port: int, *, cpu: str | None = None) -> subprocess.Popen[bytes]:
         command = [

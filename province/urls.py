@@ -1,7 +1,11 @@
+from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
     path("", include("province.sso.urls")),
     path("", include("province.portal.urls")),
+    path("motcua/", include("province.backoffice.urls")),
+    path("thu-tuc/", include("province.catalogue.urls")),
+    path("quan-tri/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

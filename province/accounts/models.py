@@ -83,6 +83,13 @@ class Person(AbstractBaseUser, PermissionsMixin):
     updated_at = models.DateTimeField(auto_now=True)
 
     USERNAME_FIELD = "public_id"
+
+    @property
+    def is_staff(self) -> bool:
+        """The Django admin (catalogue, news) opens to superusers only; there is no separate
+        staff flag, because officers work in the back office (/motcua/), not in the admin."""
+        return bool(self.is_superuser)
+
     REQUIRED_FIELDS: ClassVar[list[str]] = []
     IDENTITY_FIELDS: ClassVar[tuple[str, ...]] = (
         "full_name",

@@ -83,13 +83,16 @@ def _identity_values(claims: IdentityClaims) -> dict[str, Any]:
         "full_name": claims.full_name,
         "birth_date": claims.birth_date,
         "gender": claims.gender,
-        "id_number": claims.id_number or None,
         "hometown": claims.hometown,
         "nationality": claims.nationality,
         "ethnicity": claims.ethnicity,
         "permanent_address": claims.permanent_address,
         "current_address": claims.current_address,
     }
+    if claims.id_number:
+        # never cleared: a CMND-only account that updated its số định danh here (seed 003)
+        # still signs in without one, and must keep it
+        values["id_number"] = claims.id_number
     if claims.cmnd:
         values["cmnd"] = claims.cmnd
     if claims.id_issued_on or claims.id_issued_by:
@@ -117,10 +120,11 @@ def _find_person(claims: IdentityClaims, identity: ExternalIdentity | None) -> P
     if identity is not None and identity.person.id_number is None:
         return identity.person
     if claims.cmnd:
-        same_number = Q(id_number__isnull=True)
+        people = Person.objects.filter(cmnd=claims.cmnd)
         if claims.id_number:
-            same_number |= Q(id_number=claims.id_number)
-        return Person.objects.filter(same_number, cmnd=claims.cmnd).first()
+            # the alias never overrides a different số định danh
+            people = people.filter(Q(id_number__isnull=True) | Q(id_number=claims.id_number))
+        return people.first()
     return None
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from typing import Any
 
 import phonenumbers
 from django import forms
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
+
+from province.accounts.identity_numbers import id_number_errors
 
 _FAX_RE = re.compile(r"\+?[0-9 ().-]{6,20}")
 
@@ -90,4 +94,44 @@ class ContactForm(forms.Form):
         value: str = self.cleaned_data["fax"].strip()
         if value and not _FAX_RE.fullmatch(value):
             raise forms.ValidationError(_("Số fax không hợp lệ."), code="fax")
+        return value
+
+
+class IdNumberForm(forms.Form):
+    """Seed 003: "Số CCCD", checked for structure and fit with the person's birth date and
+    gender before the population registry is asked."""
+
+    id_number = forms.CharField(
+        label=_("Số CCCD"),
+        max_length=12,
+        error_messages={"required": _("Vui lòng nhập số CCCD.")},
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "off",
+                "pattern": "[0-9]{12}",
+                "maxlength": "12",
+                "placeholder": _("Nhập số CCCD"),
+                "aria-required": "true",
+            }
+        ),
+    )
+
+    def __init__(self, *args: Any, birth_date: dt.date | None = None, gender: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.birth_date = birth_date
+        self.gender = gender
+        self.fields["id_number"].error_messages["max_length"] = _("Số định danh cá nhân phải đúng 12 ký tự số")
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs.update({"aria-invalid": "true", "aria-describedby": f"id_{name}_errors"})
+
+    def clean_id_number(self) -> str:
+        value: str = self.cleaned_data["id_number"].strip().replace(" ", "")
+        errors = id_number_errors(value, birth_date=self.birth_date, gender=self.gender)
+        if errors:
+            raise forms.ValidationError(errors)
         return value

@@ -11,11 +11,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from province.accounts import selectors, services
+from province.accounts import linking, selectors, services
 from province.accounts.models import Person
 from province.sso.services import SESSION_ACTING_ORG, acting_organisation_id, safe_next
 
 from .forms import ContactForm
+from .linking_views import current_identity
 
 LOGIN_HISTORY_PAGE_SIZE = 20
 
@@ -45,6 +46,8 @@ def account(request: HttpRequest) -> HttpResponse:
     person = _person(request)
     org_id = acting_organisation_id(request)
     organisation = selectors.represented_organisation(person=person, organisation_id=org_id) if org_id else None
+    current = current_identity(request)
+    current_id = current.pk if current else None
     return render(
         request,
         "portal/account.html",
@@ -52,7 +55,10 @@ def account(request: HttpRequest) -> HttpResponse:
             "person": person,
             "organisation": organisation,
             "account_kind": services.account_kind_label(organisation),
-            "identities": selectors.person_identities(person=person),
+            "identities": [
+                {"identity": identity, "kind": linking.identity_kind(identity), "current": identity.pk == current_id}
+                for identity in selectors.person_identities(person=person)
+            ],
         },
     )
 

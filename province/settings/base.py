@@ -11,7 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from envconf import ConfigError, envbool, envint, envlist, envstr, envurl
+from envconf import ConfigError, envbool, envdate, envint, envlist, envstr, envurl
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 REPO_DIR = BASE_DIR.parent
@@ -27,10 +27,11 @@ PORT = envint("PROVINCE_PORT", 8000, minimum=1, maximum=65535)
 PUBLIC_URL = envurl("PROVINCE_PUBLIC_URL", f"http://127.0.0.1:{PORT}").rstrip("/")
 ALLOWED_HOSTS = envlist("PROVINCE_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 PROVINCE_NAME = envstr("PROVINCE_NAME", "HƯNG YÊN")
-# The officers' back office (Một cửa) is not built yet; its login block stays hidden.
-BACKOFFICE_ENABLED = envbool("PROVINCE_BACKOFFICE_ENABLED", False)
+# The officers' back office (Một cửa, /motcua/): its login block on the portal's login page.
+BACKOFFICE_ENABLED = envbool("PROVINCE_BACKOFFICE_ENABLED", True)
 
 INSTALLED_APPS = [
+    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -40,6 +41,9 @@ INSTALLED_APPS = [
     "province.accounts",
     "province.sso",
     "province.portal",
+    "province.catalogue",
+    "province.notify",
+    "province.backoffice",
 ]
 
 MIDDLEWARE = [
@@ -160,6 +164,84 @@ NATIONAL_SSO = {
     "REDIRECT_URI": f"{PUBLIC_URL}/sso/callback/",
     "POST_LOGOUT_REDIRECT_URI": f"{PUBLIC_URL}/",
 }
+# From this day on (YYYY-MM-DD, Asia/Ho_Chi_Minh), only VNeID sign-ins are accepted:
+# a national-portal account is refused with the seed-004 notice. Unset: both accepted.
+VNEID_ONLY_FROM = envdate("VNEID_ONLY_FROM")
+# How recent a sign-in must be for sensitive account changes ("Xóa liên kết").
+FRESH_AUTH_SECONDS = envint("PROVINCE_FRESH_AUTH_SECONDS", 300, minimum=30, maximum=3600)
+
+# --- Population registry (CSDL quốc gia về Dân cư), see province/registry ----------
+POPULATION_REGISTRY = {
+    "BACKEND": envstr("PROVINCE_POPULATION_BACKEND", "province.registry.backends.HttpRegistry"),
+    "URL": envurl("PROVINCE_POPULATION_API_URL", "http://127.0.0.1:8001/population/api/v1").rstrip("/"),
+    "TOKEN": envstr(
+        "PROVINCE_POPULATION_API_TOKEN",
+        "demo-population-token" if APP_ENV != "production" else None,
+        required=APP_ENV == "production",
+    ),
+    "TIMEOUT_SECONDS": envint("PROVINCE_POPULATION_API_TIMEOUT_SECONDS", 5, minimum=1, maximum=60),
+}
+
+# --- Notifications and the officers' back office ------------------------------------
+# SMS backend (like EMAIL_BACKEND): ConsoleBackend, LocmemBackend (tests) or
+# HttpGatewayBackend (POST {"to","body","sender"} with a bearer token; the sandbox's
+# gateway in demo mode).
+PROVINCE_SMS_BACKEND = envstr("PROVINCE_SMS_BACKEND", "province.notify.sms.HttpGatewayBackend")
+PROVINCE_SMS_GATEWAY_URL = envurl(
+    "PROVINCE_SMS_GATEWAY_URL",
+    "http://127.0.0.1:8001/dev/sms/api/send" if APP_ENV != "production" else None,
+)
+PROVINCE_SMS_GATEWAY_TOKEN = envstr(
+    "PROVINCE_SMS_GATEWAY_TOKEN",
+    "demo-sms-token" if APP_ENV != "production" else None,
+    required=APP_ENV == "production" and PROVINCE_SMS_BACKEND.endswith(".HttpGatewayBackend"),
+)
+PROVINCE_SMS_GATEWAY_TIMEOUT_SECONDS = envint("PROVINCE_SMS_GATEWAY_TIMEOUT_SECONDS", 5, minimum=1, maximum=60)
+if APP_ENV == "production" and PROVINCE_SMS_BACKEND.endswith(".HttpGatewayBackend") and not PROVINCE_SMS_GATEWAY_URL:
+    raise ConfigError("PROVINCE_SMS_GATEWAY_URL must be set")
+if APP_ENV == "production" and PROVINCE_SMS_BACKEND.endswith((".ConsoleBackend", ".LocmemBackend")):
+    raise ConfigError("PROVINCE_SMS_BACKEND: the console and locmem backends are not for production")
+EMAIL_BACKEND = envstr("PROVINCE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = envstr("PROVINCE_DEFAULT_FROM_EMAIL", "motcua@localhost")
+# Fernet key (urlsafe base64 of 32 bytes) for secrets kept in the database (the officers'
+# e-receipt/e-invoice passwords). Generate: python -c "from cryptography.fernet import
+# Fernet; print(Fernet.generate_key().decode())"
+PROVINCE_FIELD_ENCRYPTION_KEY = envstr(
+    "PROVINCE_FIELD_ENCRYPTION_KEY",
+    "JAlWm4CcgJeXU0wLButsWEBPhsOAJl3zu7u4P4XX-hY=" if APP_ENV != "production" else None,
+    required=APP_ENV == "production",
+)
+try:
+    from cryptography.fernet import Fernet as _Fernet
+
+    _Fernet(PROVINCE_FIELD_ENCRYPTION_KEY.encode())
+except ValueError as _exc:
+    raise ConfigError("PROVINCE_FIELD_ENCRYPTION_KEY is not a Fernet key (urlsafe base64 of 32 bytes)") from _exc
+# Officers' uploaded images (avatars, signatures): private, never under STATIC_ROOT.
+PROVINCE_PRIVATE_MEDIA_DIR = Path(envstr("PROVINCE_PRIVATE_MEDIA_DIR", str(VAR_DIR / "private")))
+BACKOFFICE = {
+    "OTP_SECONDS": envint("PROVINCE_OFFICER_OTP_SECONDS", 180, minimum=30),
+    "OTP_MAX_FAILURES": 5,
+    "OTP_RESEND_COOLDOWN_SECONDS": envint("PROVINCE_OFFICER_OTP_RESEND_COOLDOWN_SECONDS", 60, minimum=0),
+    "OTP_RESEND_CAP": 5,
+    "OTP_RESEND_WINDOW_SECONDS": 15 * 60,
+    "LOCK_AFTER_FAILURES": 5,
+    "LOCK_BASE_SECONDS": 60,
+    "LOCK_MAX_SECONDS": 3600,
+    # a VNeID sign-in with several accounts must pick one within this time
+    "CHOOSER_SECONDS": 300,
+}
+
+# A dossier received at or after this time (HH:MM, Asia/Ho_Chi_Minh) counts from the next
+# working day; uploads larger than this are refused.
+DOSSIER_CUTOFF = envstr("PROVINCE_DOSSIER_CUTOFF", "16:30")
+_cutoff = DOSSIER_CUTOFF.split(":")
+_cutoff_ok = len(_cutoff) == 2 and all(len(part) == 2 and part.isdigit() for part in _cutoff)
+if not _cutoff_ok or _cutoff[0] > "23" or _cutoff[1] > "59":
+    raise ConfigError(f"PROVINCE_DOSSIER_CUTOFF={DOSSIER_CUTOFF!r} must be HH:MM")
+DOSSIER_MAX_UPLOAD_BYTES = envint("PROVINCE_DOSSIER_MAX_UPLOAD_MB", 10, minimum=1, maximum=100) * 1024 * 1024
+# Public lookup ("Tra cứu hồ sơ"): attempts per client address per 15 minutes.
+DOSSIER_LOOKUP_RATE = envint("PROVINCE_DOSSIER_LOOKUP_RATE", 20, minimum=1)
 
 LOGGING = {
     "version": 1,

@@ -45,6 +45,10 @@ DEFAULT_CLAIM_NAMES: dict[str, str] = {
     "business_address": "DiaChi",
     "level": "loAs",
     "sid": "sid",
+    # How the person signed in at the SSO: "vneid" or "dvcqg" (a national-portal account).
+    # The national SSO has no standard claim for it; the sandbox sends PhuongThucXacThuc.
+    # A provider that sends none: see ``IdentityClaims.is_vneid``.
+    "login_method": "PhuongThucXacThuc",
     # The national SSO does not send the card's issue date/place; a deployment whose
     # provider does can name them here.
     "id_issued_on": "",
@@ -83,10 +87,28 @@ class IdentityClaims:
     sid: str = ""
     id_issued_on: dt.date | None = None
     id_issued_by: str = ""
+    login_method: str = ""
 
     @property
     def is_business(self) -> bool:
         return self.account_kind in (2, 3)
+
+    @property
+    def is_vneid(self) -> bool:
+        """Whether this sign-in was made with VNeID (not a national-portal account).
+
+        Told by the ``login_method`` claim when the provider sends it; otherwise inferred:
+        only VNeID asserts a số định danh at identification level 2, so a sign-in with
+        both counts as VNeID and anything else as a national-portal account.
+        """
+        if self.login_method:
+            return self.login_method == LOGIN_METHOD_VNEID
+        return bool(self.id_number) and self.level == 2
+
+    @property
+    def needs_id_number(self) -> bool:
+        """An individual national-portal account that has no số định danh yet (seed 003)."""
+        return not self.is_business and not self.id_number
 
 
 def claim_names() -> dict[str, str]:
@@ -141,6 +163,25 @@ def _date(raw: Mapping[str, Any], name: str) -> dt.date | None:
         except ValueError:
             continue
     raise ClaimsError(_("Ngày tháng (%(claim)s) không hợp lệ.") % {"claim": name})
+
+
+LOGIN_METHOD_VNEID = "vneid"
+LOGIN_METHOD_PORTAL = "dvcqg"
+_LOGIN_METHODS = {
+    "vneid": LOGIN_METHOD_VNEID,
+    "dvcqg": LOGIN_METHOD_PORTAL,
+    "cdvcqg": LOGIN_METHOD_PORTAL,
+    "portal": LOGIN_METHOD_PORTAL,
+}
+
+
+def _login_method(raw: Mapping[str, Any], name: str) -> str:
+    text = _text(raw, name, 40).lower()
+    if not text:
+        return ""
+    if text not in _LOGIN_METHODS:
+        raise ClaimsError(_("Thông tin %(claim)s không hợp lệ.") % {"claim": name})
+    return _LOGIN_METHODS[text]
 
 
 def map_claims(raw: Mapping[str, Any]) -> IdentityClaims:
@@ -214,6 +255,7 @@ def map_claims(raw: Mapping[str, Any]) -> IdentityClaims:
         sid=_text(raw, names["sid"], 255),
         id_issued_on=_date(raw, names["id_issued_on"]),
         id_issued_by=_text(raw, names["id_issued_by"], 200),
+        login_method=_login_method(raw, names["login_method"]),
     )
 
 

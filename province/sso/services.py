@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
@@ -20,7 +21,7 @@ from django.conf import settings
 from django.contrib import auth
 from django.core.cache import cache
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -84,17 +85,43 @@ def safe_next(value: str | None) -> str:
     return value
 
 
-def start_login(request: HttpRequest, *, next_url: str | None) -> str:
-    """Remember state, nonce, PKCE verifier and the safe ``next``; return the provider URL."""
+# Sign-in purposes other than the citizen portal: purpose → handler(request, login) that
+# the callback calls *instead of* ``open_session`` (e.g. "backoffice", registered by
+# province.backoffice), so an officer flow never opens a citizen session and vice versa.
+PORTAL_PURPOSE = "portal"
+PurposeHandler = Callable[[HttpRequest, "VerifiedLogin"], HttpResponse]
+_PURPOSE_HANDLERS: dict[str, PurposeHandler] = {}
+
+
+def register_purpose(purpose: str, handler: PurposeHandler) -> None:
+    _PURPOSE_HANDLERS[purpose] = handler
+
+
+def purpose_handler(purpose: str) -> PurposeHandler | None:
+    """The handler of a registered purpose; None for the citizen portal."""
+    if purpose == PORTAL_PURPOSE:
+        return None
+    handler = _PURPOSE_HANDLERS.get(purpose)
+    if handler is None:
+        raise _invalid_response()
+    return handler
+
+
+def start_login(
+    request: HttpRequest, *, next_url: str | None, purpose: str = PORTAL_PURPOSE, reauthenticate: bool = False
+) -> str:
+    """Remember state, nonce, PKCE verifier, the safe ``next`` and the ``purpose`` of the
+    sign-in; return the provider URL. ``reauthenticate`` asks the provider for fresh
+    credentials (``prompt=login``) even if its own session is still open."""
     try:
         client = provider.client()
         redirect_uri = provider.conf()["REDIRECT_URI"]
-        rv = client.create_authorization_url(redirect_uri)
+        rv = client.create_authorization_url(redirect_uri, **({"prompt": "login"} if reauthenticate else {}))
     except (provider.ProviderUnavailable, provider.ProviderMisconfigured) as exc:
         logger.warning("sso_login_start_failed %s", exc)
         raise _unavailable() from exc
     url = rv.pop("url")
-    client.save_authorize_data(request, redirect_uri=redirect_uri, next=safe_next(next_url), **rv)
+    client.save_authorize_data(request, redirect_uri=redirect_uri, next=safe_next(next_url), purpose=purpose, **rv)
     return str(url)
 
 
@@ -105,6 +132,7 @@ class VerifiedLogin:
     snapshot: dict[str, Any]
     id_token: str
     next_url: str
+    purpose: str = PORTAL_PURPOSE
 
 
 def _fetch_tokens(request: HttpRequest) -> tuple[Any, dict[str, Any], dict[str, Any]]:
@@ -193,6 +221,7 @@ def finish_login(request: HttpRequest) -> VerifiedLogin:
         snapshot=snapshot(merged),
         id_token=id_token,
         next_url=safe_next(state_data.get("next")),
+        purpose=str(state_data.get("purpose") or PORTAL_PURPOSE),
     )
 
 
@@ -210,7 +239,14 @@ def open_session(request: HttpRequest, *, login: VerifiedLogin) -> accounts.Sign
             claims_snapshot=login.snapshot,
             request_info=info,
         )
+        previous_key = request.session.session_key
         auth.login(request, result.person, backend=BACKEND_PATH)  # rotates the session key
+        if previous_key is not None:
+            if request.session.session_key == previous_key:
+                # the same person signing in again (fresh credentials): Django keeps the
+                # key in that case, but a new provider session deserves a new one
+                request.session.cycle_key()
+            SsoSession.objects.filter(session_key=previous_key, ended_at__isnull=True).update(ended_at=timezone.now())
         session = request.session
         session[SESSION_ID_TOKEN] = login.id_token
         session[SESSION_SID] = login.claims.sid

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from province.accounts import services as accounts
 
-from . import provider, services, tokens
+from . import after_login, cutover, provider, services, tokens
 
 
 def _failure_page(request: HttpRequest, failure: services.SsoFailure, next_url: str) -> HttpResponse:
@@ -29,12 +29,30 @@ def _failure_page(request: HttpRequest, failure: services.SsoFailure, next_url: 
     )
 
 
+def _vneid_only_page(request: HttpRequest, login: services.VerifiedLogin) -> HttpResponse:
+    """Seed 004: after the cut-over date a national-portal account is refused, nothing
+    is written but the failed sign-in."""
+    accounts.record_failed_login(
+        reason="vneid_only: national-portal account after the VNeID-only date",
+        request_info=accounts.RequestInfo.from_request(request),
+    )
+    retry = reverse("sso:login") + "?" + urlencode({"next": login.next_url, "dang_nhap_lai": "1"})
+    return render(
+        request,
+        "sso/vneid_only.html",
+        {"since": cutover.vneid_only_from(), "retry_url": retry, "needs_id_number": login.claims.needs_id_number},
+        status=403,
+    )
+
+
 @never_cache
 @require_GET
 def login(request: HttpRequest) -> HttpResponse:
     next_url = services.safe_next(request.GET.get("next"))
+    # ?dang_nhap_lai=1: fresh credentials at the provider (unlinking, merging, cut-over)
+    reauthenticate = request.GET.get("dang_nhap_lai") == "1"
     try:
-        return HttpResponseRedirect(services.start_login(request, next_url=next_url))
+        return HttpResponseRedirect(services.start_login(request, next_url=next_url, reauthenticate=reauthenticate))
     except services.SsoFailure as failure:
         return _failure_page(request, failure, next_url)
 
@@ -44,10 +62,15 @@ def login(request: HttpRequest) -> HttpResponse:
 def callback(request: HttpRequest) -> HttpResponse:
     try:
         login = services.finish_login(request)
-        services.open_session(request, login=login)
+        handler = services.purpose_handler(login.purpose)
+        if handler is not None:
+            return handler(request, login)
+        if cutover.refuses(login.claims):
+            return _vneid_only_page(request, login)
+        result = services.open_session(request, login=login)
     except services.SsoFailure as failure:
         return _failure_page(request, failure, "/")
-    return HttpResponseRedirect(login.next_url)
+    return HttpResponseRedirect(after_login.next_url(result=result, login=login))
 
 
 @never_cache

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from .models import Account, AccountKind
+from .models import Account, AccountKind, LoginMethod
 
 # claim -> the scope that releases it ("openid" claims go out whenever openid is granted)
 CLAIM_SCOPES: dict[str, str] = {
     "TechID": "openid",
     "loAs": "openid",
+    "PhuongThucXacThuc": "openid",
     "LoaiTaiKhoan": "dinhdanh",
     "SoDinhDanh": "dinhdanh",
     "SoCMND": "dinhdanh",
@@ -48,6 +49,12 @@ def tech_id_for(account: Account) -> str:
         if portal:
             return portal
     return account.tech_id
+
+
+def login_method_claim(method: str) -> str:
+    """``PhuongThucXacThuc``: "vneid" or "dvcqg" (national-portal account), so that a relying
+    party can tell a VNeID sign-in from a legacy one (the national SSO has no standard claim)."""
+    return "dvcqg" if method == LoginMethod.PORTAL_PASSWORD else "vneid"
 
 
 def account_claims(account: Account) -> dict[str, Any]:

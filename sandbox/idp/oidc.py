@@ -17,7 +17,7 @@ from oauth2_provider.exceptions import OAuthToolkitError
 from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauth2_provider.views import AuthorizationView, ConnectDiscoveryInfoView, RPInitiatedLogoutView
 
-from .claims import CLAIM_SCOPES, account_claims
+from .claims import CLAIM_SCOPES, account_claims, login_method_claim
 from .models import Account, Grant, SsoSession
 from .services import SESSION_SID_KEY, close_sso_session, current_sso_session
 
@@ -36,6 +36,9 @@ class SandboxValidator(OAuth2Validator):
         sid = getattr(request, "sso_sid", "")
         if sid:
             claims["sid"] = sid
+            method = SsoSession.objects.filter(sid=sid).values_list("method", flat=True).first()
+            if method:
+                claims["PhuongThucXacThuc"] = login_method_claim(method)
         return claims
 
     def get_discovery_claims(self, request: Any) -> list[str]:

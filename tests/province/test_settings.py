@@ -37,6 +37,10 @@ def test_it_hardens_cookies_in_production():
         APP_ENV="production",
         PROVINCE_SECRET_KEY="x" * 50,
         NATIONAL_SSO_CLIENT_SECRET="s",
+        PROVINCE_POPULATION_API_TOKEN="t",
+        PROVINCE_FIELD_ENCRYPTION_KEY="JAlWm4CcgJeXU0wLButsWEBPhsOAJl3zu7u4P4XX-hY=",
+        PROVINCE_SMS_GATEWAY_URL="https://sms.example.vn/api/send",
+        PROVINCE_SMS_GATEWAY_TOKEN="t",
         DATABASE_URL="sqlite:///:memory:",
     )
     assert result.stdout.strip() == "(True, True, 31536000, False)", result.stderr
@@ -73,3 +77,43 @@ def test_it_reads_the_sso_settings_from_the_environment():
     )
     expected = "('https://dichvucong.example.vn/sso/callback/', 'https://xacthuc.example.vn/oauth2')"
     assert result.stdout.strip() == expected, result.stderr
+
+
+def test_it_refuses_production_without_a_population_registry_token():
+    result = run(
+        "province.settings.production",
+        "s.POPULATION_REGISTRY",
+        APP_ENV="production",
+        PROVINCE_SECRET_KEY="x" * 50,
+        NATIONAL_SSO_CLIENT_SECRET="s",
+        DATABASE_URL="sqlite:///:memory:",
+    )
+    assert result.returncode != 0
+    assert "PROVINCE_POPULATION_API_TOKEN must be set" in result.stderr
+
+
+def test_it_refuses_a_malformed_vneid_only_date():
+    result = run("province.settings.local", "s.VNEID_ONLY_FROM", VNEID_ONLY_FROM="01/07/2024")
+    assert result.returncode != 0
+    assert "VNEID_ONLY_FROM" in result.stderr
+
+
+def test_it_refuses_a_malformed_field_encryption_key():
+    result = run("province.settings.local", "s.DEBUG", PROVINCE_FIELD_ENCRYPTION_KEY="not-a-key")
+    assert result.returncode != 0
+    assert "PROVINCE_FIELD_ENCRYPTION_KEY" in result.stderr
+
+
+def test_it_requires_the_field_encryption_key_in_production():
+    result = run(
+        "province.settings.production",
+        "s.DEBUG",
+        APP_ENV="production",
+        PROVINCE_SECRET_KEY="x" * 50,
+        NATIONAL_SSO_CLIENT_SECRET="s",
+        PROVINCE_POPULATION_API_TOKEN="t",
+        PROVINCE_SMS_GATEWAY_URL="https://sms.example.vn/api/send",
+        PROVINCE_SMS_GATEWAY_TOKEN="t",
+    )
+    assert result.returncode != 0
+    assert "PROVINCE_FIELD_ENCRYPTION_KEY must be set" in result.stderr

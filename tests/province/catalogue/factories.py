@@ -84,16 +84,29 @@ class ProcedureDocumentFactory(factory.django.DjangoModelFactory):
 
     class Params:
         with_template = factory.Trait(
-            template=factory.LazyFunction(lambda: ContentFile(b"%PDF-1.4 mau to khai", name="to khai\"x\r\n.pdf"))
+            template=factory.LazyFunction(lambda: ContentFile(b"%PDF-1.4 mau to khai", name='to khai"x\r\n.pdf'))
         )
 
 
 SCHEMA = [
-    {"name": "ho_ten", "label": "Họ tên", "type": "text", "required": True, "max_length": 20,
-     "pattern": r"^[^0-9]+$", "pattern_message": "Họ tên không chứa chữ số"},
+    {
+        "name": "ho_ten",
+        "label": "Họ tên",
+        "type": "text",
+        "required": True,
+        "max_length": 20,
+        "pattern": r"^[^0-9]+$",
+        "pattern_message": "Họ tên không chứa chữ số",
+    },
     {"name": "so_con", "label": "Số con", "type": "number"},
     {"name": "ngay_sinh", "label": "Ngày sinh", "type": "date", "required": True},
-    {"name": "gioi_tinh", "label": "Giới tính", "type": "select", "required": True, "choices": [["nam", "Nam"], ["nu", "Nữ"]]},
+    {
+        "name": "gioi_tinh",
+        "label": "Giới tính",
+        "type": "select",
+        "required": True,
+        "choices": [["nam", "Nam"], ["nu", "Nữ"]],
+    },
     {"name": "ghi_chu", "label": "Ghi chú", "type": "textarea"},
     {"name": "cam_doan", "label": "Cam đoan", "type": "checkbox", "required": True},
 ]
@@ -110,5 +123,4 @@ class ProcedureFormVersionFactory(factory.django.DjangoModelFactory):
 
 
 class StaffFactory(PersonFactory):
-    is_staff = True
     is_superuser = True

@@ -4,9 +4,11 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from province.catalogue import services
-from province.catalogue.eforms import schema_errors
+from province.catalogue.eforms import schema_errors, validate_data
 from province.catalogue.models import CatalogueAudit, ProcedureFormVersion
 
 from .factories import SCHEMA, ProcedureFactory, ProcedureFormVersionFactory
@@ -116,3 +118,17 @@ def test_it_does_not_create_a_version_when_the_schema_did_not_change():
     again = services.form_publish(procedure=procedure, schema=[dict(f) for f in SCHEMA])
     assert again.pk == v1.pk
     assert ProcedureFormVersion.objects.filter(procedure=procedure).count() == 1
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from([f["name"] for f in SCHEMA] + ["other"]),
+        st.one_of(
+            st.none(), st.booleans(), st.integers(), st.text(max_size=30), st.lists(st.text(max_size=3), max_size=2)
+        ),
+    )
+)
+def test_it_never_crashes_on_arbitrary_input(data):
+    cleaned, errors = validate_data(SCHEMA, data)
+    assert set(cleaned).isdisjoint(errors)
+    assert set(cleaned) | set(errors) <= {f["name"] for f in SCHEMA}

@@ -19,7 +19,11 @@ def catalogue():
     return {
         "birth": ProcedureFactory(code="1.001193", name="Thủ tục đăng ký khai sinh", field=civil, agencies=[commune]),
         "marriage": ProcedureFactory(
-            code="1.000894", name="Thủ tục đăng ký kết hôn", field=civil, agencies=[commune], online_level=OnlineLevel.PARTIAL
+            code="1.000894",
+            name="Thủ tục đăng ký kết hôn",
+            field=civil,
+            agencies=[commune],
+            online_level=OnlineLevel.PARTIAL,
         ),
         "land": ProcedureFactory(
             code="1.012795", name="Đăng ký biến động đất đai", field=land, agencies=[department], provincial=True
@@ -69,9 +73,9 @@ def test_it_filters_by_field_agency_level_and_online_level(catalogue):
     assert codes(selectors.procedure_search(agency_id=catalogue["department"].pk)) == ["1.012795"]
     assert codes(selectors.procedure_search(level=Level.PROVINCE)) == ["1.012795"]
     assert codes(selectors.procedure_search(online_level=OnlineLevel.FULL)) == ["1.001193"]
-    assert codes(selectors.procedure_search(query="dang ky", level=Level.COMMUNE, online_level=OnlineLevel.PARTIAL)) == [
-        "1.000894"
-    ]
+    assert codes(
+        selectors.procedure_search(query="dang ky", level=Level.COMMUNE, online_level=OnlineLevel.PARTIAL)
+    ) == ["1.000894"]
 
 
 def test_it_lists_no_procedure_twice_when_several_agencies_match(catalogue):

@@ -16,7 +16,9 @@ def test_it_keeps_procedure_codes_as_one_token():
 
 
 def test_it_builds_the_stored_search_text_from_several_parts():
-    assert search_text("1.001193", "Thủ tục đăng ký khai sinh", "Hộ tịch") == "1.001193 thu tuc dang ky khai sinh ho tich"
+    assert (
+        search_text("1.001193", "Thủ tục đăng ký khai sinh", "Hộ tịch") == "1.001193 thu tuc dang ky khai sinh ho tich"
+    )
 
 
 @given(st.text())

@@ -193,6 +193,34 @@ def test_it_gives_a_business_account_its_business_claims(client, business_accoun
     assert claims["SoDinhDanh"] == "001099012345"
 
 
+def test_it_tells_the_relying_party_how_the_person_signed_in(client, an, legacy_cmnd, rp):
+    verifier, challenge = pkce_pair()
+    claims = verify(client, exchange(client, get_code(client, challenge), verifier).json()["id_token"]).claims
+    assert claims["PhuongThucXacThuc"] == "vneid"
+
+    other = type(client)()
+    verifier, challenge = pkce_pair()
+    first = other.get(authorize_url(challenge, state="st-9"))
+    other.get(first["Location"])
+    other.post(
+        "/dang-nhap/dvcqg/",
+        {
+            "cach": "dvcqg",
+            "ten_dang_nhap": "125678901",
+            "mat_khau": "Dvcqg@2024",
+            "ma_xac_thuc_0": "x",
+            "ma_xac_thuc_1": "PASSED",
+        },
+    )
+    from .conftest import code_from, last_code
+
+    done = other.post("/dang-nhap/otp/", {"ma_otp": last_code("0987654321"), "action": "confirm"})
+    code = code_from(other.get(done["Location"]))
+    claims = verify(other, exchange(other, code, verifier).json()["id_token"]).claims
+    assert claims["PhuongThucXacThuc"] == "dvcqg"
+    assert claims["SoCMND"] == "125678901" and "SoDinhDanh" not in claims
+
+
 def test_it_publishes_an_inactive_key_beside_the_active_one(client, settings, db):
     from oauth2_provider.settings import oauth2_settings
 

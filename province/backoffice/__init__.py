@@ -1,0 +1,1 @@
+"""The officers' back office (Một cửa điện tử): accounts, units, sign-in, profiles."""

@@ -1,0 +1,1 @@
+"""Outgoing notifications (SMS, e-mail) behind small backends chosen by settings."""

@@ -18,6 +18,8 @@ from bin.stack import REPO, Stack
 BANNER = """
 ==========================================================================
  Cổng Dịch vụ công tỉnh (provincial portal) .. {province}/
+   Bộ thủ tục (procedure catalogue) .......... {province}/thu-tuc/
+   Một cửa điện tử (officer back office) ..... {province}/motcua/
  Sandbox quốc gia (national SSO + VNeID) ..... {sandbox}/
    Ứng dụng VNeID mô phỏng (phone app) ....... {sandbox}/app/
    Hộp thư SMS (phone inbox, OTP codes) ...... {sandbox}/dev/sms/
@@ -26,7 +28,9 @@ BANNER = """
  Demo accounts (more in README.md):
    VNeID   số định danh 001099012345 · mật khẩu Vneid@2024 · NGUYỄN VĂN AN, mức 2
            phone 0912345678 · VNeID app passcode 123456
-   The SMS codes arrive at {sandbox}/dev/sms/?to=0912345678
+   Officer admin.motcua · Motcua@2024 (phone 0987000001); NGUYỄN VĂN AN holds
+           an.tuphap and an.motcua (same password, or VNeID as above)
+   The SMS codes arrive at {sandbox}/dev/sms/?to=<phone>
 
  Ctrl-C stops both servers.
 ==========================================================================

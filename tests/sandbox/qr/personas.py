@@ -16,9 +16,7 @@ AN_NUMBER = "001099012345"
 BA_NUMBER = "001201009876"
 
 
-def make_vneid_account(
-    *, number: str, full_name: str, level: int = 2, passcode: str = PASSCODE
-) -> Account:
+def make_vneid_account(*, number: str, full_name: str, level: int = 2, passcode: str = PASSCODE) -> Account:
     resident = Resident.objects.create(
         id_number=number, full_name=full_name, birth_date=date(1999, 5, 12), gender="Nam"
     )

@@ -272,8 +272,7 @@ def test_it_refuses_a_level_1_account_when_level_2_is_required(ba, browser, phon
     response = api(phone, "qr/approve", token, request_id=qr.id, match_code=qr.match_code)
     assert response.status_code == 403
     assert response.json()["error"] == (
-        "Tài khoản định danh mức 1 không dùng được để đăng nhập dịch vụ công, "
-        "vui lòng nâng cấp lên mức 2."
+        "Tài khoản định danh mức 1 không dùng được để đăng nhập dịch vụ công, vui lòng nâng cấp lên mức 2."
     )
     assert _status(browser, qr)["status"] == "refused"
 
@@ -295,9 +294,7 @@ def test_it_returns_an_authorization_code_to_the_client_after_a_qr_login(an, bro
         "--redirect-uri", "http://127.0.0.1:8000/sso/callback/",
     )  # fmt: skip
     verifier = secrets.token_urlsafe(48)
-    challenge = (
-        base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
-    )
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
     authorize = "/oauth2/authorize/?" + urlencode(
         {
             "response_type": "code",

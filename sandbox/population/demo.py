@@ -328,6 +328,9 @@ def build_dataset(*, seed: int = DEFAULT_SEED, count: int = DEFAULT_RESIDENT_COU
             representative=second_rep,
         ),
     )
+    # People with no account at all (planned last, so the plan above never changes): they can
+    # try "Đăng ký" → "Thuê bao di động", their SIM being registered to their CCCD.
+    people.extend(planner.person(vneid_level=None) for _i in range(2))
     return Dataset(people=tuple(people), portal_accounts=tuple(portal), businesses=businesses)
 
 
@@ -503,6 +506,11 @@ def demo_logins(data: Dataset) -> list[tuple[str, str, str, str, str, str]]:
             if portal.person.vneid_level is not None:
                 note = f"CMND; cùng người với VNeID {portal.person.id_number}"
             rows.append(("portal", portal.username, PORTAL_PASSWORD, portal.phone, "1", note))
+    with_account = {a.person.id_number for a in data.portal_accounts}
+    for person in data.people:
+        if person.vneid_level is None and person.id_number not in with_account:
+            note = f"chưa có tài khoản: Đăng ký; {person.full_name}, sinh {person.birth_date:%d/%m/%Y}"
+            rows.append(("register", person.id_number, "-", person.phone, "-", note))
     for business in data.businesses:
         rows.append(
             (

@@ -43,6 +43,9 @@ def stack() -> Iterator[Stack]:
             extra_env={
                 "SANDBOX_CAPTCHA_TEST_MODE": "true",
                 "SANDBOX_QR_SECONDS": "60",
+                # many browser tests sign in as the same demo person within 15 minutes; the
+                # real cap (5 codes) is checked by tests/sandbox/idp
+                "SANDBOX_OTP_SEND_CAP": "100",
                 # short enough for the idle-expiry test to wait it out, long enough for the others
                 "SESSION_IDLE_SECONDS": str(IDLE_SECONDS),
             },

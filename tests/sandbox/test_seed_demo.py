@@ -166,7 +166,9 @@ def test_it_leaves_existing_rows_alone(db):
 
 def test_it_can_seed_a_small_set(db):
     result = demo.seed_demo(count=10)
-    assert result.residents == Resident.objects.count() == 10 + 4
+    assert (
+        result.residents == Resident.objects.count() == 10 + 4 + 2
+    )  # + 3 CCCD accounts and 1 CMND-only account, + 2 people with no account
     assert dataclasses.asdict(demo.seed_demo(count=10))["accounts"] == 0
 
 

@@ -6,6 +6,8 @@ urlpatterns = [
     path("", include("province.portal.urls")),
     path("motcua/", include("province.backoffice.urls")),
     path("thu-tuc/", include("province.catalogue.urls")),
+    path("", include("province.dossiers.urls")),
+    path("kho-du-lieu/", include("province.datastore.urls")),
     path("quan-tri/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

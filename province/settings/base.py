@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "province.catalogue",
     "province.notify",
     "province.backoffice",
+    "province.dossiers",
+    "province.datastore",
 ]
 
 MIDDLEWARE = [
@@ -232,6 +234,7 @@ BACKOFFICE = {
     "CHOOSER_SECONDS": 300,
 }
 
+# --- Dossiers (province/dossiers) ---------------------------------------------------
 # A dossier received at or after this time (HH:MM, Asia/Ho_Chi_Minh) counts from the next
 # working day; uploads larger than this are refused.
 DOSSIER_CUTOFF = envstr("PROVINCE_DOSSIER_CUTOFF", "16:30")

@@ -95,13 +95,26 @@ def test_it_shows_every_part_of_a_procedure(client, birth):
     assert page.count("(Bắt buộc)") == 1
 
 
-def test_it_shows_no_submit_button_while_online_submission_does_not_exist(client, birth):
+def _urls_without_dossiers(settings, monkeypatch):
+    """The project as it was before the dossiers app: its URLs and menu entries removed."""
+    from province.portal import menu
+
+    registry = {k: v for k, v in menu._REGISTRY.items() if not v.url_name.startswith("dossiers:")}
+    monkeypatch.setattr(menu, "_REGISTRY", registry)
+    project_urls = importlib.import_module(settings.ROOT_URLCONF)
+    without = types.ModuleType("urls_without_dossiers")
+    without.urlpatterns = [p for p in project_urls.urlpatterns if getattr(p, "namespace", None) != "dossiers"]
+    return without
+
+
+def test_it_shows_no_submit_button_while_online_submission_does_not_exist(client, birth, settings, monkeypatch):
+    settings.ROOT_URLCONF = _urls_without_dossiers(settings, monkeypatch)
     page = client.get(reverse("catalogue:detail", args=[birth.code])).content.decode()
     assert "Nộp hồ sơ trực tuyến" not in page
 
 
-def test_it_shows_the_submit_button_once_the_dossiers_app_provides_it(client, birth, settings):
-    project_urls = importlib.import_module(settings.ROOT_URLCONF)
+def test_it_shows_the_submit_button_once_the_dossiers_app_provides_it(client, birth, settings, monkeypatch):
+    project_urls = _urls_without_dossiers(settings, monkeypatch)
     dossiers = ([path("nop/<str:code>/", lambda request, code: HttpResponse(), name="submit_start")], "dossiers")
     with_dossiers = types.ModuleType("urls_with_dossiers")
     with_dossiers.urlpatterns = [*project_urls.urlpatterns, path("ho-so/", include(dossiers))]

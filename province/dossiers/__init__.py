@@ -1,0 +1,1 @@
+"""Dossiers (hồ sơ): online submission, codes, deadlines on the working-day calendar, tracking."""

@@ -1,0 +1,121 @@
+"""The official working-day calendar, on which every dossier deadline is counted.
+
+Working days are Monday to Friday except Vietnamese public holidays (Tết by the lunar
+calendar, from the ``holidays`` package); the ``CalendarDay`` table, edited by an
+administrator, overrides both: extra days off (a Tết extended by a Prime Minister's
+decision) and compensating working days (ngày làm bù, usually a Saturday).
+
+A working day is 8 office hours, 07:30–11:30 and 13:30–17:30 Asia/Ho_Chi_Minh, so half a
+day is 4 office hours. A dossier received after the cut-off (``DOSSIER_CUTOFF``, default
+16:30) or outside a working day starts counting at the next working day's opening.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+from django.conf import settings
+
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+OFFICE_PERIODS: tuple[tuple[dt.time, dt.time], ...] = (
+    (dt.time(7, 30), dt.time(11, 30)),
+    (dt.time(13, 30), dt.time(17, 30)),
+)
+MINUTES_PER_DAY = 8 * 60
+# A deadline further than this is a data error (processing_days is at most a few hundred).
+MAX_SCAN_DAYS = 3 * 366
+
+
+@lru_cache(maxsize=32)
+def _public_holidays(year: int) -> frozenset[dt.date]:
+    return frozenset(holidays.country_holidays("VN", years=year).keys())
+
+
+def cutoff_time() -> dt.time:
+    text = getattr(settings, "DOSSIER_CUTOFF", "16:30")
+    hours, minutes = text.split(":")
+    return dt.time(int(hours), int(minutes))
+
+
+class WorkingCalendar:
+    """Answers "is this a working day?", loading the override table one year at a time."""
+
+    def __init__(self) -> None:
+        self._overrides: dict[int, dict[dt.date, bool]] = {}
+
+    def _year_overrides(self, year: int) -> dict[dt.date, bool]:
+        if year not in self._overrides:
+            from .models import CalendarDay
+
+            self._overrides[year] = {
+                row.day: row.kind == CalendarDay.Kind.WORKING_DAY
+                for row in CalendarDay.objects.filter(day__year=year).only("day", "kind")
+            }
+        return self._overrides[year]
+
+    def is_working_day(self, day: dt.date) -> bool:
+        override = self._year_overrides(day.year).get(day)
+        if override is not None:
+            return override
+        if day.weekday() >= 5:
+            return False
+        return day not in _public_holidays(day.year)
+
+    def next_working_day(self, day: dt.date) -> dt.date:
+        """The first working day strictly after ``day``."""
+        for _ in range(MAX_SCAN_DAYS):
+            day += dt.timedelta(days=1)
+            if self.is_working_day(day):
+                return day
+        raise ValueError("no working day within three years")
+
+    def counting_start(self, received: dt.datetime) -> dt.datetime:
+        """The moment counting starts for something received at ``received`` (aware)."""
+        local = received.astimezone(LOCAL_TZ)
+        day, time = local.date(), local.time()
+        opening = OFFICE_PERIODS[0][0]
+        if not self.is_working_day(day) or time >= cutoff_time():
+            return dt.datetime.combine(self.next_working_day(day), opening, LOCAL_TZ)
+        for start, end in OFFICE_PERIODS:
+            if time < start:
+                return dt.datetime.combine(day, start, LOCAL_TZ)
+            if time < end:
+                return local.replace(second=0, microsecond=0)
+        return dt.datetime.combine(self.next_working_day(day), opening, LOCAL_TZ)
+
+    def add_working_days(self, start: dt.datetime, days: Decimal) -> dt.datetime:
+        if start.tzinfo is None:
+            raise ValueError("start must be timezone-aware")
+        if days < 0:
+            raise ValueError("days must not be negative")
+        remaining = int((Decimal(days) * MINUTES_PER_DAY).to_integral_value())
+        moment = self.counting_start(start)
+        day = moment.date()
+        while True:
+            for period_start, period_end in OFFICE_PERIODS:
+                begin = max(moment, dt.datetime.combine(day, period_start, LOCAL_TZ))
+                end = dt.datetime.combine(day, period_end, LOCAL_TZ)
+                if begin >= end:
+                    continue
+                available = int((end - begin).total_seconds() // 60)
+                if remaining <= available:
+                    return begin + dt.timedelta(minutes=remaining)
+                remaining -= available
+            day = self.next_working_day(day)
+            moment = dt.datetime.combine(day, OFFICE_PERIODS[0][0], LOCAL_TZ)
+
+
+def add_working_days(start: dt.datetime, days: Decimal) -> dt.datetime:
+    """``start`` plus ``days`` working days (multiples of 0.5 = 4 office hours are usual).
+
+    Returns an aware datetime in Asia/Ho_Chi_Minh. Zero days gives the counting start.
+    """
+    return WorkingCalendar().add_working_days(start, days)
+
+
+def is_working_day(day: dt.date) -> bool:
+    return WorkingCalendar().is_working_day(day)

@@ -1,0 +1,412 @@
+"""Writes on dossiers: submission, withdrawal, supplements. Every state change writes a
+``DossierEvent`` and an audit row in its transaction; notifications leave after commit."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from province.accounts.models import Organisation, Person
+from province.accounts.services import RequestInfo, audit
+from province.catalogue import eforms
+from province.catalogue.models import Agency, Procedure, ProcedureDocument, ProcedureFormVersion
+
+from .calendar import LOCAL_TZ, add_working_days
+from .files import CheckedFile
+from .models import AgencyDayCounter, Channel, Delivery, Dossier, DossierDocument, DossierEvent, Notification, Status
+
+logger = logging.getLogger(__name__)
+
+WITHDRAWABLE = frozenset({Status.NEW, Status.ACCEPTED, Status.PROCESSING, Status.SUPPLEMENT_REQUESTED})
+_IDEMPOTENCY_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+
+
+class DossierInvalid(Exception):
+    """The submission cannot be accepted: ``errors`` maps a field (or ``__all__``,
+    ``documents``, ``doc-<id>``) to messages for the user."""
+
+    def __init__(self, errors: Mapping[str, list[str]]) -> None:
+        super().__init__("; ".join(m for ms in errors.values() for m in ms))
+        self.errors = dict(errors)
+
+
+class TransitionNotAllowed(Exception):
+    """The dossier's status does not allow this action."""
+
+
+@dataclass(frozen=True)
+class DocumentInput:
+    file: CheckedFile
+    procedure_document: ProcedureDocument | None = None
+    source_document_id: int | None = None
+
+
+@dataclass(frozen=True)
+class DeliveryInput:
+    method: str
+    address: str = ""
+
+
+@dataclass(frozen=True)
+class Contact:
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+
+
+@dataclass(frozen=True)
+class _Notice:
+    sms_to: str
+    email_to: str
+    subject: str
+    body: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def lookup_digest(code: str, phone_digits: str) -> str:
+    """What ``Dossier.lookup_secret`` holds for a code and the last four phone digits."""
+    message = f"{code}:{phone_digits}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+def last_four_digits(phone: str) -> str:
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    return digits[-4:] if len(digits) >= 4 else ""
+
+
+def allocate_code(*, agency: Agency, day: Any) -> str:
+    """The next code ``{agency}-{yyMMdd}-{NNNN}``; call inside the submit transaction.
+
+    The counter row is locked with SELECT … FOR UPDATE (PostgreSQL) until the transaction
+    ends, so concurrent submissions from any number of processes get consecutive numbers;
+    on SQLite the IMMEDIATE transaction mode (settings) serialises writers instead.
+    """
+    assert transaction.get_connection().in_atomic_block, "allocate_code needs a transaction"
+    try:
+        with transaction.atomic():
+            AgencyDayCounter.objects.get_or_create(agency=agency, day=day)
+    except IntegrityError:
+        # another transaction created the row first: it exists now
+        pass
+    counter = AgencyDayCounter.objects.select_for_update().get(agency=agency, day=day)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{agency.code}-{day:%y%m%d}-{counter.last:04d}"
+
+
+def _receiving_agency(procedure: Procedure, agency: Agency | None) -> Agency:
+    agencies = procedure.agencies.filter(is_active=True)
+    if agency is not None:
+        if not agencies.filter(pk=agency.pk).exists():
+            raise DossierInvalid({"__all__": [_("Cơ quan tiếp nhận không thực hiện thủ tục này.")]})
+        return agency
+    chosen = agencies.order_by("code").first()
+    if chosen is None:
+        raise DossierInvalid({"__all__": [_("Thủ tục chưa có cơ quan tiếp nhận hồ sơ trực tuyến.")]})
+    return chosen
+
+
+def validate_documents(procedure: Procedure, documents: Sequence[DocumentInput]) -> dict[str, list[str]]:
+    """Missing required documents, and files attached to another procedure's documents."""
+    errors: dict[str, list[str]] = {}
+    own = {d.pk: d for d in procedure.documents.all()}
+    given = {d.procedure_document.pk for d in documents if d.procedure_document is not None}
+    for doc in documents:
+        if doc.procedure_document is not None and doc.procedure_document.pk not in own:
+            errors.setdefault("documents", []).append(_("Giấy tờ không thuộc thủ tục này."))
+    for pk, wanted in own.items():
+        if wanted.required and pk not in given:
+            errors[f"doc-{pk}"] = [_("Thiếu giấy tờ bắt buộc: %(name)s.") % {"name": wanted.name}]
+    return errors
+
+
+def validate_form(
+    procedure: Procedure, form_data: Mapping[str, Any]
+) -> tuple[ProcedureFormVersion | None, dict[str, Any], dict[str, list[str]]]:
+    version = procedure.form_versions.filter(is_current=True).first()
+    if version is None:
+        return None, {}, {}
+    cleaned, errors = eforms.validate_data(version.schema, form_data)
+    return version, cleaned, errors
+
+
+def _jsonable_form(cleaned: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in cleaned.items():
+        if isinstance(value, Decimal):
+            out[key] = str(value)
+        elif hasattr(value, "isoformat"):
+            out[key] = value.isoformat()
+        else:
+            out[key] = value
+    return out
+
+
+def _applicant_info(applicant: Person, organisation: Organisation | None, contact: Contact) -> dict[str, Any]:
+    info: dict[str, Any] = {
+        "full_name": applicant.full_name,
+        "id_number": applicant.id_number or applicant.cmnd or "",
+        "birth_date": applicant.birth_date.isoformat() if applicant.birth_date else "",
+        "permanent_address": applicant.permanent_address,
+        "phone": contact.phone or applicant.notify_phone or applicant.phone,
+        "email": contact.email or applicant.email or applicant.identity_email,
+        "address": contact.address or applicant.correspondence_address or applicant.current_address,
+    }
+    if organisation is not None:
+        info["organisation"] = {"name": organisation.name, "business_code": organisation.business_code}
+    return info
+
+
+def dossier_submit(
+    *,
+    applicant: Person,
+    organisation: Organisation | None,
+    procedure: Procedure,
+    form_data: Mapping[str, Any],
+    documents: Sequence[DocumentInput],
+    delivery: DeliveryInput,
+    idempotency_key: str,
+    request_info: RequestInfo | None,
+    contact: Contact | None = None,
+    agency: Agency | None = None,
+) -> Dossier:
+    """Submit an online dossier in one transaction: validates the e-form and the required
+    documents, numbers the dossier, counts the due date on the working-day calendar,
+    stores the files privately, writes the timeline and the audit row, and queues the
+    SMS/e-mail notice. The same ``idempotency_key`` from the same applicant returns the
+    dossier already created (a double click never makes two). Raises ``DossierInvalid``."""
+    if not _IDEMPOTENCY_RE.match(idempotency_key):
+        raise ValueError("idempotency_key must be 8–64 characters of [A-Za-z0-9_-]")
+    existing = Dossier.objects.filter(applicant=applicant, idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing
+    contact = contact or Contact()
+    errors: dict[str, list[str]] = {}
+    if not procedure.is_active:
+        errors["__all__"] = [_("Thủ tục này không còn áp dụng.")]
+    if organisation is not None and not organisation.memberships.filter(person=applicant).exists():
+        raise PermissionError("the applicant does not represent this organisation")
+    version, cleaned, form_errors = validate_form(procedure, form_data)
+    errors.update(form_errors)
+    errors.update(validate_documents(procedure, documents))
+    if delivery.method not in Delivery.values:
+        errors["delivery"] = [_("Chọn hình thức nhận kết quả.")]
+    elif delivery.method == Delivery.POST and not delivery.address.strip():
+        errors["delivery_address"] = [_("Nhập địa chỉ nhận kết quả qua bưu chính.")]
+    receiving = None
+    if not errors:
+        try:
+            receiving = _receiving_agency(procedure, agency)
+        except DossierInvalid as exc:
+            errors.update(exc.errors)
+    if errors or receiving is None:
+        raise DossierInvalid(errors)
+
+    info = _applicant_info(applicant, organisation, contact)
+    try:
+        with transaction.atomic():
+            now = timezone.now()
+            code = allocate_code(agency=receiving, day=now.astimezone(LOCAL_TZ).date())
+            days = procedure.processing_days
+            dossier = Dossier.objects.create(
+                code=code,
+                procedure=procedure,
+                form_version=version,
+                applicant=applicant,
+                organisation=organisation,
+                agency=receiving,
+                status=Status.NEW,
+                channel=Channel.ONLINE,
+                form_data=_jsonable_form(cleaned),
+                applicant_info=info,
+                delivery=delivery.method,
+                delivery_address=delivery.address.strip() if delivery.method == Delivery.POST else "",
+                submitted_at=now,
+                received_at=now,
+                due_at=add_working_days(now, days) if days is not None else None,
+                lookup_secret=lookup_digest(code, last_four_digits(info["phone"])),
+                idempotency_key=idempotency_key,
+            )
+            _store_documents(dossier, documents)
+            DossierEvent.objects.create(
+                dossier=dossier,
+                at=now,
+                actor=applicant,
+                from_status=None,
+                to_status=Status.NEW,
+                note=_("Nộp hồ sơ trực tuyến"),
+            )
+            audit(
+                actor=applicant,
+                action="dossier_submit",
+                target=dossier,
+                after={"code": code, "procedure": procedure.code, "agency": receiving.code, "status": Status.NEW},
+                organisation=organisation,
+                request_info=request_info,
+            )
+            _queue_notice(dossier, info)
+    except IntegrityError:
+        existing = Dossier.objects.filter(applicant=applicant, idempotency_key=idempotency_key).first()
+        if existing is None:
+            raise
+        return existing
+    logger.info("dossier_submitted code=%s procedure=%s", dossier.code, procedure.code)
+    return dossier
+
+
+def _store_documents(dossier: Dossier, documents: Iterable[DocumentInput]) -> None:
+    for doc in documents:
+        row = DossierDocument(
+            dossier=dossier,
+            procedure_document=doc.procedure_document,
+            original_name=doc.file.name,
+            content_type=doc.file.content_type,
+            size=doc.file.size,
+            sha256=doc.file.sha256,
+            source_document_id=doc.source_document_id,
+        )
+        row.file.save(doc.file.name, ContentFile(doc.file.content), save=False)
+        row.save()
+
+
+def _queue_notice(dossier: Dossier, info: Mapping[str, Any]) -> None:
+    due = dossier.due_at.astimezone(LOCAL_TZ).strftime("%H:%M %d/%m/%Y") if dossier.due_at else _("theo quy định")
+    body = _("Ho so %(code)s da duoc nop truc tuyen. Ngay hen tra ket qua: %(due)s.") % {
+        "code": dossier.code,
+        "due": due,
+    }
+    ids: list[int] = []
+    if info.get("phone"):
+        ids.append(
+            Notification.objects.create(
+                dossier=dossier, channel=Notification.Channel.SMS, to=info["phone"], body=body
+            ).pk
+        )
+    if info.get("email"):
+        subject = _("Hồ sơ %(code)s đã được nộp") % {"code": dossier.code}
+        text = _("Hồ sơ %(code)s (%(procedure)s) đã được nộp trực tuyến. Ngày hẹn trả kết quả: %(due)s.") % {
+            "code": dossier.code,
+            "procedure": dossier.procedure.name,
+            "due": due,
+        }
+        ids.append(
+            Notification.objects.create(
+                dossier=dossier, channel=Notification.Channel.EMAIL, to=info["email"], subject=subject, body=text
+            ).pk
+        )
+    if ids:
+        transaction.on_commit(lambda: notifications_send(ids=ids))
+
+
+def notifications_send(*, ids: Iterable[int] | None = None) -> int:
+    """Send pending notifications (those given, or all); a failure leaves them pending
+    for the next run. Returns how many were sent."""
+    from province.notify.email import send_email
+    from province.notify.sms import send_sms
+
+    pending = Notification.objects.filter(state=Notification.State.PENDING)
+    if ids is not None:
+        pending = pending.filter(pk__in=list(ids))
+    sent = 0
+    for note in pending.order_by("id")[:500]:
+        note.attempts += 1
+        try:
+            if note.channel == Notification.Channel.SMS:
+                send_sms(to=note.to, body=note.body)
+            else:
+                send_email(to=note.to, subject=note.subject, body=note.body)
+        except Exception as exc:
+            note.last_error = type(exc).__name__[:300]
+            if note.attempts >= 10:
+                note.state = Notification.State.FAILED
+            note.save(update_fields=["attempts", "last_error", "state"])
+            logger.warning("notification_failed id=%s error=%s", note.pk, note.last_error)
+            continue
+        note.state = Notification.State.SENT
+        note.sent_at = timezone.now()
+        note.save(update_fields=["attempts", "state", "sent_at"])
+        sent += 1
+    return sent
+
+
+def _transition(
+    *,
+    dossier: Dossier,
+    actor: Person,
+    to_status: Status,
+    allowed: Iterable[int],
+    note: str,
+    action: str,
+    request_info: RequestInfo | None,
+) -> Dossier:
+    locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    if locked.status not in set(allowed):
+        raise TransitionNotAllowed(f"{locked.status} → {to_status}")
+    before = locked.status
+    locked.status = to_status
+    locked.save(update_fields=["status", "updated_at"])
+    DossierEvent.objects.create(
+        dossier=locked, at=timezone.now(), actor=actor, from_status=before, to_status=to_status, note=note[:1000]
+    )
+    audit(
+        actor=actor,
+        action=action,
+        target=locked,
+        before={"status": before},
+        after={"status": int(to_status)},
+        organisation=locked.organisation,
+        request_info=request_info,
+    )
+    return locked
+
+
+def dossier_withdraw(*, dossier: Dossier, actor: Person, reason: str, request_info: RequestInfo | None) -> Dossier:
+    """The citizen withdraws the dossier (status 7); allowed in statuses 1, 2, 4 and 5 only.
+    Raises ``TransitionNotAllowed`` otherwise."""
+    with transaction.atomic():
+        return _transition(
+            dossier=dossier,
+            actor=actor,
+            to_status=Status.WITHDRAWN,
+            allowed=WITHDRAWABLE,
+            note=reason.strip() or _("Công dân yêu cầu rút hồ sơ"),
+            action="dossier_withdraw",
+            request_info=request_info,
+        )
+
+
+def dossier_supplement(
+    *,
+    dossier: Dossier,
+    actor: Person,
+    documents: Sequence[DocumentInput],
+    note: str,
+    request_info: RequestInfo | None,
+) -> Dossier:
+    """The citizen answers a supplement request (status 5) with documents: back to 4."""
+    if not documents:
+        raise DossierInvalid({"documents": [_("Hãy đính kèm giấy tờ được yêu cầu bổ sung.")]})
+    with transaction.atomic():
+        updated = _transition(
+            dossier=dossier,
+            actor=actor,
+            to_status=Status.PROCESSING,
+            allowed={Status.SUPPLEMENT_REQUESTED},
+            note=note.strip() or _("Công dân bổ sung giấy tờ"),
+            action="dossier_supplement",
+            request_info=request_info,
+        )
+        _store_documents(updated, documents)
+    return updated

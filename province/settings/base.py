@@ -92,7 +92,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # A connection per thread kept open: opening SQLite and running the PRAGMAs per request
+    # costs more than the requests themselves.
+    DATABASES["default"]["CONN_MAX_AGE"] = None
     _db_name = str(DATABASES["default"]["NAME"])
     if _db_name and _db_name != ":memory:":
         Path(_db_name).parent.mkdir(parents=True, exist_ok=True)

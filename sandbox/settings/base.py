@@ -88,7 +88,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # A connection per thread kept open: opening SQLite and running the PRAGMAs per request
+    # costs more than the requests themselves.
+    DATABASES["default"]["CONN_MAX_AGE"] = None
 
 REDIS_URL = envurl("SANDBOX_REDIS_URL", "", schemes=("redis", "rediss", "unix"))
 if REDIS_URL:

@@ -71,18 +71,35 @@ def test_it_registers_a_national_portal_account_by_mobile_subscription(stack, pa
     shot(page, "sandbox-register-done")
 
 
-def test_a_cmnd_account_adds_its_cccd_links_with_vneid_and_unlinks(stack, page: Page):
+def test_a_cmnd_account_keeps_its_data_when_it_adds_its_cccd_and_links_with_vneid(stack, page: Page):
     go_to_sso(stack, page)
     sandbox_portal_account_sign_in(stack, page, CMND, "Dvcqg@2024", CMND_PHONE)
     expect(page.get_by_text(re.compile("Tài khoản của bạn chưa cập nhật số CCCD"))).to_be_visible()
     shot(page, "portal-cccd-prompt")
-    page.get_by_role("textbox", name="Số CCCD").fill("056049591599")  # a number the registry does not match
+    page.get_by_role("button", name="Bỏ qua").click()
+    page.wait_for_url(f"{stack.province_url}/tai-khoan/")
+
+    # data of the old account: a document in "Kho dữ liệu cá nhân, tổ chức"
+    page.goto(f"{stack.province_url}/kho-du-lieu/")
+    page.get_by_label("Tên giấy tờ").fill("Bản sao giấy khai sinh")
+    page.get_by_label("Tệp (PDF, JPEG, PNG, DOCX, XLSX)").set_input_files(
+        files=[
+            {"name": "khai-sinh.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"}
+        ]
+    )
+    page.get_by_role("button", name="Tải lên").click()
+    expect(page.get_by_role("link", name="Bản sao giấy khai sinh")).to_be_visible()
+
+    # later, from the account page: "Cập nhật số CCCD"
+    page.goto(f"{stack.province_url}/tai-khoan/")
+    page.get_by_role("link", name="Cập nhật số CCCD").first.click()
+    page.get_by_role("textbox", name="Số CCCD").fill("056049591599")  # the registry does not match it
     page.get_by_role("button", name="Cập nhật").click()
     expect(page.get_by_role("alert").first).to_be_visible()
     page.get_by_role("textbox", name="Số CCCD").fill(CCCD)
     page.get_by_role("button", name="Cập nhật").click()
     page.goto(f"{stack.province_url}/tai-khoan/")
-    expect(page.get_by_text("Cập nhật số CCCD")).to_have_count(0)
+    expect(page.get_by_role("link", name="Cập nhật số CCCD")).to_have_count(0)
 
     page.locator("details.user-menu summary").click()
     page.get_by_role("button", name="Đăng xuất").click()
@@ -92,14 +109,20 @@ def test_a_cmnd_account_adds_its_cccd_links_with_vneid_and_unlinks(stack, page: 
     linked = page.locator("section", has=page.get_by_role("heading", name="Liên kết tài khoản"))
     expect(linked.get_by_text("Tài khoản Cổng DVCQG")).to_be_visible()  # the old account, same person
     expect(linked.get_by_text(re.compile("VNeID"))).to_be_visible()
+    page.goto(f"{stack.province_url}/kho-du-lieu/")
+    expect(page.get_by_role("link", name="Bản sao giấy khai sinh")).to_be_visible()  # kept
     page.goto(f"{stack.province_url}/tai-khoan/nhat-ky-dang-nhap/")
-    # the earlier sign-in with the old account is part of the same person's history
     expect(page.locator("tbody tr", has_text="Thành công")).to_have_count(2)
+
+    # "Xóa liên kết" of the old account: confirmation, and nothing of the data goes
     page.goto(f"{stack.province_url}/tai-khoan/")
-    page.locator("dl:has-text('Tài khoản Cổng DVCQG') + p").get_by_role("link", name=re.compile("Xóa liên kết")).click()
+    old = page.locator("dl:has-text('Tài khoản Cổng DVCQG') + p")
+    old.get_by_role("link", name=re.compile("Xóa liên kết")).click()
     expect(page.get_by_role("heading", name="Xóa liên kết tài khoản")).to_be_visible()
     page.get_by_role("button", name="Xóa liên kết").click()
     expect(linked.get_by_text("Tài khoản Cổng DVCQG")).to_have_count(0)
+    page.goto(f"{stack.province_url}/kho-du-lieu/")
+    expect(page.get_by_role("link", name="Bản sao giấy khai sinh")).to_be_visible()
 
 
 @pytest.fixture

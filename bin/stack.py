@@ -92,6 +92,7 @@ class Stack:
 
     def prepare(self, *, seed: bool = True, province: bool = True) -> None:
         self.manage("sandbox", "migrate", "--no-input", "-v0")
+        self.manage("sandbox", "collectstatic", "--no-input", "-v0")
         if seed:
             self.manage("sandbox", "seed_demo")
         self.manage(
@@ -112,6 +113,7 @@ class Stack:
         )
         if province:
             self.manage("province", "migrate", "--no-input", "-v0")
+            self.manage("province", "collectstatic", "--no-input", "-v0")
             if seed:
                 self.manage("province", "seed_catalogue")
                 self.manage("province", "seed_backoffice")

@@ -13,10 +13,13 @@ from __future__ import annotations
 import os
 from datetime import date
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 __all__ = [
     "ConfigError",
+    "cache_config",
+    "database_config",
     "envbool",
     "envdate",
     "envint",
@@ -103,3 +106,34 @@ def envdate(name: str) -> date | None:
         return date.fromisoformat(value)
     except ValueError as exc:
         raise ConfigError(f"{name}={value!r} is not a date (use YYYY-MM-DD)") from exc
+
+
+def database_config(name: str, sqlite_path: Path) -> dict[str, Any]:
+    """Django's DATABASES["default"] from the URL in ``name``, SQLite at ``sqlite_path`` if unset.
+
+    SQLite gets WAL (readers proceed while one writer commits), IMMEDIATE transactions (no
+    "database is locked" upgrade deadlock between two writers) and one connection kept per
+    thread (opening SQLite and running the PRAGMAs per request costs more than the requests).
+    """
+    import dj_database_url
+
+    config: dict[str, Any] = dict(dj_database_url.parse(envstr(name, f"sqlite:///{sqlite_path}"), conn_max_age=60))
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+        config["CONN_MAX_AGE"] = None
+        db_name = str(config["NAME"])
+        if db_name and db_name != ":memory:":
+            Path(db_name).parent.mkdir(parents=True, exist_ok=True)
+    return config
+
+
+def cache_config(name: str) -> dict[str, Any]:
+    """Django's CACHES["default"]: Redis at the URL in ``name``, else local memory."""
+    url = envurl(name, "", schemes=("redis", "rediss", "unix"))
+    if url:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}

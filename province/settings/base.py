@@ -9,9 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import dj_database_url
-
-from envconf import ConfigError, envbool, envdate, envint, envlist, envstr, envurl
+from envconf import ConfigError, cache_config, database_config, envbool, envdate, envint, envlist, envstr, envurl
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 REPO_DIR = BASE_DIR.parent
@@ -82,28 +80,8 @@ TEMPLATES = [
     },
 ]
 
-_default_db = f"sqlite:///{VAR_DIR / 'province.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(envstr("DATABASE_URL", _default_db), conn_max_age=60)}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets readers proceed while one writer commits; IMMEDIATE avoids the
-    # "database is locked" upgrade deadlock between two writers.
-    DATABASES["default"]["OPTIONS"] = {
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-    }
-    # A connection per thread kept open: opening SQLite and running the PRAGMAs per request
-    # costs more than the requests themselves.
-    DATABASES["default"]["CONN_MAX_AGE"] = None
-    _db_name = str(DATABASES["default"]["NAME"])
-    if _db_name and _db_name != ":memory:":
-        Path(_db_name).parent.mkdir(parents=True, exist_ok=True)
-
-REDIS_URL = envurl("REDIS_URL", "", schemes=("redis", "rediss", "unix"))
-if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+DATABASES = {"default": database_config("DATABASE_URL", VAR_DIR / "province.sqlite3")}
+CACHES = {"default": cache_config("REDIS_URL")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Person is the user model: see province/accounts/models.py for why.

@@ -234,6 +234,14 @@ def qr_scan(*, payload: str, account: Account, request: HttpRequest | None = Non
     return qr
 
 
+def _refuse(qr: QrLogin, *, account: Account, request: HttpRequest | None, reason: str) -> None:
+    qr.status = QrStatus.REFUSED
+    qr.save(update_fields=["status"])
+    record_event(
+        action="qr_refuse", request=request, account=account, identity=account.username, qr=qr.id, reason=reason
+    )
+
+
 def _scanned_by(*, qr_id: str, account: Account) -> QrLogin:
     """Lock the QR that ``account`` scanned; raise unless it is still waiting for them."""
     qr = QrLogin.objects.select_for_update().filter(pk=qr_id).first()
@@ -261,16 +269,7 @@ def qr_approve(*, qr_id: str, account: Account, match_code: str, request: HttpRe
     with transaction.atomic():
         qr = _scanned_by(qr_id=qr_id, account=account)
         if account.level < _min_level():
-            qr.status = QrStatus.REFUSED
-            qr.save(update_fields=["status"])
-            record_event(
-                action="qr_refuse",
-                request=request,
-                account=account,
-                identity=account.username,
-                qr=qr.id,
-                reason="level",
-            )
+            _refuse(qr, account=account, request=request, reason="level")
             error = QrError(
                 "level",
                 _("Tài khoản định danh mức 1 không dùng được để đăng nhập dịch vụ công, vui lòng nâng cấp lên mức 2."),
@@ -289,16 +288,7 @@ def qr_approve(*, qr_id: str, account: Account, match_code: str, request: HttpRe
                 failures=throttle.failures,
             )
             if throttle.failures >= MAX_MATCH_FAILURES:
-                qr.status = QrStatus.REFUSED
-                qr.save(update_fields=["status"])
-                record_event(
-                    action="qr_refuse",
-                    request=request,
-                    account=account,
-                    identity=account.username,
-                    qr=qr.id,
-                    reason="match_failures",
-                )
+                _refuse(qr, account=account, request=request, reason="match_failures")
                 error = QrError(
                     "too_many_failures",
                     _("Nhập sai mã đối chiếu quá nhiều lần. Yêu cầu đăng nhập đã bị hủy, vui lòng quét mã QR mới."),
@@ -329,14 +319,5 @@ def qr_refuse(*, qr_id: str, account: Account, request: HttpRequest | None = Non
     """The holder refuses the login request they scanned."""
     with transaction.atomic():
         qr = _scanned_by(qr_id=qr_id, account=account)
-        qr.status = QrStatus.REFUSED
-        qr.save(update_fields=["status"])
-        record_event(
-            action="qr_refuse",
-            request=request,
-            account=account,
-            identity=account.username,
-            qr=qr.id,
-            reason="holder",
-        )
+        _refuse(qr, account=account, request=request, reason="holder")
     return qr

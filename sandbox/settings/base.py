@@ -10,9 +10,7 @@ import os
 from pathlib import Path
 from typing import TypedDict
 
-import dj_database_url
-
-from envconf import ConfigError, envbool, envint, envlist, envstr, envurl
+from envconf import ConfigError, cache_config, database_config, envbool, envint, envlist, envstr, envurl
 from sandbox.idp.keys import load_keys
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -78,25 +76,8 @@ TEMPLATES = [
     },
 ]
 
-_default_db = f"sqlite:///{VAR_DIR / 'sandbox.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(envstr("SANDBOX_DATABASE_URL", _default_db), conn_max_age=60)}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets readers proceed while one writer commits; IMMEDIATE avoids the
-    # "database is locked" upgrade deadlock between two writers.
-    DATABASES["default"]["OPTIONS"] = {
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-    }
-    # A connection per thread kept open: opening SQLite and running the PRAGMAs per request
-    # costs more than the requests themselves.
-    DATABASES["default"]["CONN_MAX_AGE"] = None
-
-REDIS_URL = envurl("SANDBOX_REDIS_URL", "", schemes=("redis", "rediss", "unix"))
-if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+DATABASES = {"default": database_config("SANDBOX_DATABASE_URL", VAR_DIR / "sandbox.sqlite3")}
+CACHES = {"default": cache_config("SANDBOX_REDIS_URL")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "idp.Account"

@@ -26,6 +26,7 @@ from province.catalogue.models import Agency, Procedure, ProcedureDocument, Proc
 from .calendar import LOCAL_TZ, add_working_days
 from .files import CheckedFile
 from .models import AgencyDayCounter, Channel, Delivery, Dossier, DossierDocument, DossierEvent, Notification, Status
+from .signals import status_changed
 
 logger = logging.getLogger(__name__)
 
@@ -248,6 +249,9 @@ def dossier_submit(
                 to_status=Status.NEW,
                 note=_("Nộp hồ sơ trực tuyến"),
             )
+            status_changed.send(
+                sender=Dossier, dossier=dossier, from_status=None, to_status=int(Status.NEW), at=now, actor=applicant
+            )
             audit(
                 actor=applicant,
                 action="dossier_submit",
@@ -357,8 +361,12 @@ def _transition(
     before = locked.status
     locked.status = to_status
     locked.save(update_fields=["status", "updated_at"])
+    now = timezone.now()
     DossierEvent.objects.create(
-        dossier=locked, at=timezone.now(), actor=actor, from_status=before, to_status=to_status, note=note[:1000]
+        dossier=locked, at=now, actor=actor, from_status=before, to_status=to_status, note=note[:1000]
+    )
+    status_changed.send(
+        sender=Dossier, dossier=locked, from_status=before, to_status=int(to_status), at=now, actor=actor
     )
     audit(
         actor=actor,

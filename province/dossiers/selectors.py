@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -63,3 +64,20 @@ def online_procedures() -> QuerySet[Procedure]:
         .select_related("field")
         .distinct()
     )
+
+
+def dossier_public_lookup(*, code: str, phone_digits: str) -> Dossier | None:
+    """The public lookup ("Tra cứu hồ sơ", the page and the API): the dossier only when the
+    code and the last four digits of the applicant's phone both match (compared in constant
+    time against ``Dossier.lookup_secret``); ``None`` for any mismatch, so a wrong code and
+    wrong digits look the same. Show nothing personal from the result."""
+    from .services import lookup_digest
+
+    code = code.strip()[:60]
+    phone_digits = phone_digits.strip()
+    dossier = Dossier.objects.select_related("procedure", "agency").filter(code=code).first() if code else None
+    valid_digits = len(phone_digits) == 4 and phone_digits.isdigit()
+    expected = lookup_digest(code, phone_digits) if valid_digits else ""
+    if dossier is None or not expected or not hmac.compare_digest(dossier.lookup_secret, expected):
+        return None
+    return dossier

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -32,6 +33,7 @@ logger = logging.getLogger(__name__)
 
 WITHDRAWABLE = frozenset({Status.NEW, Status.ACCEPTED, Status.PROCESSING, Status.SUPPLEMENT_REQUESTED})
 _IDEMPOTENCY_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+LOOKUP_WINDOW_SECONDS = 15 * 60
 
 
 class DossierInvalid(Exception):
@@ -85,6 +87,20 @@ def lookup_digest(code: str, phone_digits: str) -> str:
 def last_four_digits(phone: str) -> str:
     digits = "".join(ch for ch in phone if ch.isdigit())
     return digits[-4:] if len(digits) >= 4 else ""
+
+
+def lookup_rate_limited(*, client_key: str) -> bool:
+    """Count one public-lookup attempt by ``client_key`` (the caller's IP address); True
+    once more than ``DOSSIER_LOOKUP_RATE`` were made in the last 15 minutes. The page and
+    the API share the counter, so using both does not double anyone's allowance."""
+    key = f"dossier-lookup:{client_key}"
+    cache.add(key, 0, LOOKUP_WINDOW_SECONDS)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, LOOKUP_WINDOW_SECONDS)
+        count = 1
+    return count > settings.DOSSIER_LOOKUP_RATE
 
 
 def allocate_code(*, agency: Agency, day: Any) -> str:
@@ -182,12 +198,15 @@ def dossier_submit(
     request_info: RequestInfo | None,
     contact: Contact | None = None,
     agency: Agency | None = None,
+    channel: Channel = Channel.ONLINE,
 ) -> Dossier:
     """Submit an online dossier in one transaction: validates the e-form and the required
     documents, numbers the dossier, counts the due date on the working-day calendar,
     stores the files privately, writes the timeline and the audit row, and queues the
     SMS/e-mail notice. The same ``idempotency_key`` from the same applicant returns the
-    dossier already created (a double click never makes two). Raises ``DossierInvalid``."""
+    dossier already created (a double click never makes two). ``channel`` is the national
+    channel code (a kiosk of the integration API submits "trực tiếp"). Raises
+    ``DossierInvalid``."""
     if not _IDEMPOTENCY_RE.match(idempotency_key):
         raise ValueError("idempotency_key must be 8–64 characters of [A-Za-z0-9_-]")
     existing = Dossier.objects.filter(applicant=applicant, idempotency_key=idempotency_key).first()
@@ -229,7 +248,7 @@ def dossier_submit(
                 organisation=organisation,
                 agency=receiving,
                 status=Status.NEW,
-                channel=Channel.ONLINE,
+                channel=channel,
                 form_data=_jsonable_form(cleaned),
                 applicant_info=info,
                 delivery=delivery.method,
@@ -247,7 +266,7 @@ def dossier_submit(
                 actor=applicant,
                 from_status=None,
                 to_status=Status.NEW,
-                note=_("Nộp hồ sơ trực tuyến"),
+                note=_("Nộp hồ sơ trực tuyến") if channel == Channel.ONLINE else _("Tiếp nhận hồ sơ trực tiếp"),
             )
             status_changed.send(
                 sender=Dossier, dossier=dossier, from_status=None, to_status=int(Status.NEW), at=now, actor=applicant

@@ -5,13 +5,11 @@ applicant's own dossiers ("Quản lý hồ sơ đã nộp"). Views stay thin: wr
 from __future__ import annotations
 
 import datetime as dt
-import hmac
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -41,7 +39,6 @@ STEPS: tuple[tuple[str, str], ...] = (
 )
 STEP_KEYS = [key for key, _label in STEPS]
 PAGE_SIZE = 20
-LOOKUP_WINDOW_SECONDS = 15 * 60
 
 
 def _person(request: HttpRequest) -> Person:
@@ -580,14 +577,7 @@ def dossier_supplement(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _rate_limited(request: HttpRequest) -> bool:
-    key = f"dossier-lookup:{request.META.get('REMOTE_ADDR', '')}"
-    cache.add(key, 0, LOOKUP_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, LOOKUP_WINDOW_SECONDS)
-        count = 1
-    return count > settings.DOSSIER_LOOKUP_RATE
+    return services.lookup_rate_limited(client_key=request.META.get("REMOTE_ADDR", ""))
 
 
 @require_http_methods(["GET", "POST"])
@@ -603,9 +593,8 @@ def lookup(request: HttpRequest) -> HttpResponse:
             context["error"] = _("Bạn đã tra cứu quá nhiều lần. Vui lòng thử lại sau 15 phút.")
             status = 429
         else:
-            dossier = Dossier.objects.select_related("procedure", "agency").filter(code=code).first() if code else None
-            expected = services.lookup_digest(code, digits) if len(digits) == 4 and digits.isdigit() else ""
-            if dossier is None or not expected or not hmac.compare_digest(dossier.lookup_secret, expected):
+            dossier = selectors.dossier_public_lookup(code=code, phone_digits=digits)
+            if dossier is None:
                 context["error"] = _("Không tìm thấy hồ sơ với mã hồ sơ và số điện thoại đã nhập.")
                 status = 404
             else:

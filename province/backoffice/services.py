@@ -262,8 +262,10 @@ def officer_sign_in_from_claims(*, claims: IdentityClaims, request_info: Request
 
 # --- the officer session ----------------------------------------------------------------
 def _write_session(request: HttpRequest, account: OfficerAccount) -> None:
+    from province.sso.services import cycle_session_key
+
     session = request.session
-    session.cycle_key()  # a new session id at every sign-in and switch
+    cycle_session_key(request)  # a new session id at every sign-in and switch
     now = int(time.time())
     session[SESSION_ACCOUNT] = account.pk
     session[SESSION_PERSON] = account.person_id
@@ -339,12 +341,15 @@ def officer_switch(request: HttpRequest, *, current: OfficerAccount, target_id: 
 
 def end_officer_session(request: HttpRequest, *, reason: str, account: OfficerAccount | None = None) -> None:
     """Drop the officer keys (the citizen keys, if any, stay) and rotate the session id."""
+    from province.sso.services import cycle_session_key, end_officer_binding
+
     session = request.session
     had = session.get(SESSION_ACCOUNT)
     for key in (*OFFICER_SESSION_KEYS, SESSION_OTP, SESSION_CHOOSER):
         session.pop(key, None)
     if had:
-        session.cycle_key()
+        end_officer_binding(request)
+        cycle_session_key(request)
     if account is not None:
         with transaction.atomic():
             _officer_audit(

@@ -206,14 +206,17 @@ def vneid_finish(request: HttpRequest, login: VerifiedLogin) -> HttpResponse:
         accounts = services.officer_sign_in_from_claims(claims=login.claims, request_info=info)
     except services.SignInError as exc:
         return render(request, "backoffice/login.html", {"form": LoginForm(), "error": exc.message}, status=exc.status)
+    ref = sso.SsoRef.of(login)
     if len(accounts) == 1:
         services.officer_login(request, account=accounts[0], method=OfficerLoginEvent.Method.VNEID)
+        sso.bind_officer_session(request, ref=ref, person=accounts[0].person)
         return HttpResponseRedirect(_landing(accounts[0]))
-    request.session.cycle_key()
+    sso.cycle_session_key(request)
     request.session[services.SESSION_CHOOSER] = {
         "person": accounts[0].person_id,
         "accounts": [account.pk for account in accounts],
         "exp": int(time.time()) + int(settings.BACKOFFICE["CHOOSER_SECONDS"]),
+        "sso": [ref.issuer, ref.sid, ref.subject],
     }
     return redirect("backoffice:choose_account")
 
@@ -239,6 +242,8 @@ def choose_account(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("Vui lòng chọn một tài khoản trong danh sách."))
         else:
             services.officer_login(request, account=chosen, method=OfficerLoginEvent.Method.VNEID)
+            issuer, sid, subject = choice["sso"]
+            sso.bind_officer_session(request, ref=sso.SsoRef(issuer, sid, subject), person=chosen.person)
             return HttpResponseRedirect(_landing(chosen))
     return render(request, "backoffice/choose_account.html", {"accounts": accounts})
 

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.contrib import auth
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Case, DateTimeField, F, Q, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -240,13 +241,28 @@ def open_session(request: HttpRequest, *, login: VerifiedLogin) -> accounts.Sign
             request_info=info,
         )
         previous_key = request.session.session_key
+        previous_user = request.session.get(auth.SESSION_KEY)
         auth.login(request, result.person, backend=BACKEND_PATH)  # rotates the session key
         if previous_key is not None:
             if request.session.session_key == previous_key:
                 # the same person signing in again (fresh credentials): Django keeps the
                 # key in that case, but a new provider session deserves a new one
                 request.session.cycle_key()
-            SsoSession.objects.filter(session_key=previous_key, ended_at__isnull=True).update(ended_at=timezone.now())
+            old_rows = SsoSession.objects.filter(session_key=previous_key, ended_at__isnull=True)
+            if previous_user is None or str(previous_user) == str(result.person.pk):
+                # the officer session of the same human survives the rotation: it follows
+                # the new key; the old citizen session ends (one query for both)
+                officer = Q(purpose=SsoSession.Purpose.BACKOFFICE)
+                old_rows.update(
+                    session_key=Case(
+                        When(officer, then=Value(request.session.session_key or "")), default=F("session_key")
+                    ),
+                    ended_at=Case(
+                        When(officer, then=Value(None)), default=Value(timezone.now()), output_field=DateTimeField()
+                    ),
+                )
+            else:
+                old_rows.update(ended_at=timezone.now())
         session = request.session
         session[SESSION_ID_TOKEN] = login.id_token
         session[SESSION_SID] = login.claims.sid
@@ -265,6 +281,51 @@ def open_session(request: HttpRequest, *, login: VerifiedLogin) -> accounts.Sign
         )
     logger.info("sso_login person=%s org=%s", result.person.pk, result.organisation)
     return result
+
+
+def cycle_session_key(request: HttpRequest) -> None:
+    """Give the session a new id, taking along the SSO session rows that name it, so that a
+    back-channel logout still finds the session after a rotation (sign-in, account switch)."""
+    previous_key = request.session.session_key
+    request.session.cycle_key()
+    new_key = request.session.session_key
+    if previous_key and new_key and previous_key != new_key:
+        SsoSession.objects.filter(session_key=previous_key, ended_at__isnull=True).update(session_key=new_key)
+
+
+@dataclass(frozen=True)
+class SsoRef:
+    """What identifies a provider session: enough to bind another session to it later."""
+
+    issuer: str
+    sid: str
+    subject: str
+
+    @classmethod
+    def of(cls, login: VerifiedLogin) -> SsoRef:
+        return cls(issuer=login.issuer, sid=login.claims.sid or "", subject=login.claims.subject)
+
+
+def bind_officer_session(request: HttpRequest, *, ref: SsoRef, person: Person) -> None:
+    """Record that the officer session now in ``request`` came from the provider session
+    ``ref``, so that the provider's back-channel logout ends it too."""
+    if request.session.session_key is None:
+        request.session.save()
+    SsoSession.objects.update_or_create(
+        session_key=request.session.session_key or "",
+        purpose=SsoSession.Purpose.BACKOFFICE,
+        defaults={"issuer": ref.issuer, "sid": ref.sid, "subject": ref.subject, "person": person, "ended_at": None},
+    )
+
+
+def end_officer_binding(request: HttpRequest) -> None:
+    """The officer session of ``request`` ends (the citizen one, if any, goes on)."""
+    if request.session.session_key:
+        SsoSession.objects.filter(
+            session_key=request.session.session_key,
+            purpose=SsoSession.Purpose.BACKOFFICE,
+            ended_at__isnull=True,
+        ).update(ended_at=timezone.now())
 
 
 def acting_organisation_id(request: HttpRequest) -> int | None:
@@ -333,7 +394,12 @@ def backchannel_logout(*, logout_token: str) -> int:
             store_cls(session_key=row.session_key).delete()
             row.ended_at = timezone.now()
             row.save(update_fields=["ended_at"])
-            accounts.record_logout(person=row.person, reason="backchannel")
+            if row.purpose == SsoSession.Purpose.PORTAL:
+                accounts.record_logout(person=row.person, reason="backchannel")
+            else:
+                accounts.audit(
+                    actor=row.person, action="officer.logout", target=row.person, after={"reason": "backchannel"}
+                )
             ended += 1
     logger.info("sso_backchannel_logout ended=%s", ended)
     return ended

@@ -39,7 +39,7 @@ def test_it_signs_in_the_only_account_and_never_opens_a_citizen_session(client, 
     assert response.status_code == 302 and response["Location"] == "/motcua/"
     assert client.session["officer_account_id"] == account.pk
     assert "_auth_user_id" not in client.session  # no citizen session
-    assert not SsoSession.objects.exists() and not LoginEvent.objects.exists()
+    assert not SsoSession.objects.filter(purpose="portal").exists() and not LoginEvent.objects.exists()
     assert OfficerLoginEvent.objects.get(success=True).method == "vneid"
     an_profile.refresh_from_db()
     assert an_profile.id_verified_at is not None
@@ -121,3 +121,54 @@ def test_it_still_opens_citizen_sessions_from_the_portal(client, provider, an_pr
     assert response.status_code == 302
     assert "_auth_user_id" in client.session and "officer_account_id" not in client.session
     assert not OfficerProfile.objects.filter(id_verified_at__isnull=False).exists()
+
+
+BACKCHANNEL = "/sso/backchannel-logout/"
+
+
+def is_officer(client) -> bool:
+    return client.get("/motcua/").status_code == 200
+
+
+def test_it_ends_the_officer_session_when_the_sso_session_ends(client, provider, an_profile):
+    OfficerAccountFactory(person=an_profile.person)
+    vneid(client, provider)
+    assert is_officer(client)
+    other = provider.sid
+    response = client.post(BACKCHANNEL, {"logout_token": provider.logout_token(sid="another-sid")})
+    assert response.status_code == 200 and is_officer(client)  # another provider session: untouched
+    response = client.post(BACKCHANNEL, {"logout_token": provider.logout_token(sid=other)})
+    assert response.status_code == 200
+    assert not is_officer(client)
+    assert SsoSession.objects.get(purpose="backoffice").ended_at is not None
+    assert AuditLog.objects.filter(action="officer.logout", after__reason="backchannel").exists()
+
+
+def test_it_follows_the_officer_session_through_the_chooser_and_a_switch(client, provider, an_profile):
+    first = OfficerAccountFactory(person=an_profile.person)
+    second = OfficerAccountFactory(person=an_profile.person)
+    vneid(client, provider)
+    client.post("/motcua/dang-nhap/chon-tai-khoan/", {"account": second.pk})
+    client.post("/motcua/chuyen-tai-khoan/", {"account": first.pk})
+    assert client.session["officer_account_id"] == first.pk
+    assert SsoSession.objects.get(purpose="backoffice").session_key == client.session.session_key
+    client.post(BACKCHANNEL, {"logout_token": provider.logout_token()})
+    assert not is_officer(client)
+
+
+def test_it_keeps_the_officer_binding_when_the_same_person_signs_in_as_a_citizen(client, provider, an_profile):
+    OfficerAccountFactory(person=an_profile.person)
+    vneid(client, provider)
+    assert provider.login(client).status_code == 302  # the same human opens the portal too
+    rows = SsoSession.objects.filter(ended_at__isnull=True)
+    assert {row.purpose for row in rows} == {"portal", "backoffice"}
+    assert {row.session_key for row in rows} == {client.session.session_key}
+    client.post(BACKCHANNEL, {"logout_token": provider.logout_token()})
+    assert not is_officer(client) and client.get("/tai-khoan/").status_code == 302
+
+
+def test_it_ends_the_binding_when_the_officer_signs_out(client, provider, an_profile):
+    OfficerAccountFactory(person=an_profile.person)
+    vneid(client, provider)
+    client.post("/motcua/dang-xuat/")
+    assert SsoSession.objects.get(purpose="backoffice").ended_at is not None

@@ -10,4 +10,5 @@ urlpatterns = [
     path("kho-du-lieu/", include("province.datastore.urls")),
     path("quan-tri/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("province.ops.urls")),
 ]

@@ -23,7 +23,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from . import services
-from .models import OfficerAccount
+from .models import OfficerAccount, OfficerLoginEvent
 
 TOUCH_EVERY_SECONDS = 15
 _ATTR = "_officer_account"
@@ -105,3 +105,44 @@ def admin_required(view: View) -> View:
         return _private(view(request, *args, **kwargs))
 
     return wrapped
+
+
+# --- the second factor (the Django admin asks for it) ----------------------------------
+def with_vneid_level(handler: Callable[[HttpRequest, Any], HttpResponse]) -> Callable[[HttpRequest, Any], HttpResponse]:
+    """Wrap the SSO callback's officer handler: remember the assurance level the national
+    SSO asserted, once the handler has opened the officer session (or the account chooser).
+
+    Set *after* the handler: opening the officer session may end another person's citizen
+    session, which empties the session.
+    """
+
+    @functools.wraps(handler)
+    def wrapped(request: HttpRequest, login: Any) -> HttpResponse:
+        response = handler(request, login)
+        session = request.session
+        if session.get(services.SESSION_ACCOUNT) or session.get(services.SESSION_CHOOSER):
+            session[services.SESSION_VNEID_LEVEL] = int(login.claims.level)
+        return response
+
+    return wrapped
+
+
+def signed_in_with_second_factor(request: HttpRequest) -> bool:
+    """The officer session was opened with password + SMS code, or with VNeID at level 2.
+
+    An account switch keeps the sign-in it was made from (same person, same session)."""
+    method = request.session.get(services.SESSION_AUTH_METHOD)
+    if method == OfficerLoginEvent.Method.PASSWORD_OTP:
+        return True
+    if method == OfficerLoginEvent.Method.VNEID:
+        return int(request.session.get(services.SESSION_VNEID_LEVEL) or 0) >= 2
+    return False
+
+
+def admin_operator(request: HttpRequest) -> OfficerAccount | None:
+    """The officer who may use the Django admin (/quan-tri/): role "quan_tri", signed in
+    with a second factor; None for anyone else."""
+    account = current_officer(request)
+    if account is None or not account.is_admin or not signed_in_with_second_factor(request):
+        return None
+    return account

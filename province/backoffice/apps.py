@@ -10,8 +10,9 @@ class BackofficeConfig(AppConfig):
     def ready(self) -> None:
         from province.sso.services import register_purpose
 
+        from .access import with_vneid_level
         from .views import vneid_finish
 
         # The national SSO's callback hands officer sign-ins to us instead of opening a
-        # citizen session.
-        register_purpose("backoffice", vneid_finish)
+        # citizen session (and we keep the asserted level: the admin asks for level 2).
+        register_purpose("backoffice", with_vneid_level(vneid_finish))

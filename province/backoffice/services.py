@@ -45,7 +45,18 @@ SESSION_AUTH_AT = "officer_auth_at"
 SESSION_LAST_SEEN = "officer_last_seen"
 SESSION_OTP = "officer_otp_challenge"
 SESSION_CHOOSER = "officer_vneid_choice"
-OFFICER_SESSION_KEYS = (SESSION_ACCOUNT, SESSION_PERSON, SESSION_AUTH_AT, SESSION_LAST_SEEN)
+# How the officer proved who they are (the Django admin asks for a second factor): the
+# sign-in method, and the assurance level the national SSO asserted for a VNeID sign-in.
+SESSION_AUTH_METHOD = "officer_auth_method"
+SESSION_VNEID_LEVEL = "officer_vneid_level"
+OFFICER_SESSION_KEYS = (
+    SESSION_ACCOUNT,
+    SESSION_PERSON,
+    SESSION_AUTH_AT,
+    SESSION_LAST_SEEN,
+    SESSION_AUTH_METHOD,
+    SESSION_VNEID_LEVEL,
+)
 
 # Compared against for unknown usernames so that both answers take the same time.
 _DUMMY_HASH = SimpleLazyObject(lambda: make_password("officer-dummy-password"))
@@ -290,6 +301,7 @@ def officer_login(request: HttpRequest, *, account: OfficerAccount, method: str)
     info = RequestInfo.from_request(request)
     with transaction.atomic():
         _write_session(request, account)
+        request.session[SESSION_AUTH_METHOD] = method
         account.last_login_at = timezone.now()
         account.save(update_fields=["last_login_at"])
         event = _log_event(method=method, success=True, account=account, request_info=info)

@@ -7,13 +7,28 @@ which refuses malformed values instead of silently falling back to a default.
 from __future__ import annotations
 
 import os
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from envconf import ConfigError, cache_config, database_config, envbool, envdate, envint, envlist, envstr, envurl
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 REPO_DIR = BASE_DIR.parent
 VAR_DIR = Path(envstr("PROVINCE_VAR_DIR", str(REPO_DIR / "var" / "province")))
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _networks(name: str, default: list[str]) -> list[IPv4Network | IPv6Network]:
+    try:
+        return [ip_network(item, strict=False) for item in envlist(name, default)]
+    except ValueError as exc:
+        raise ConfigError(f"{name}: {exc}") from exc
+
 
 APP_ENV = envstr("APP_ENV", "local")
 if APP_ENV not in ("local", "test", "production"):
@@ -29,7 +44,8 @@ PROVINCE_NAME = envstr("PROVINCE_NAME", "HƯNG YÊN")
 BACKOFFICE_ENABLED = envbool("PROVINCE_BACKOFFICE_ENABLED", True)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # the admin behind the officers' sign-in with a second factor (backoffice/admin_site.py)
+    "province.backoffice.admin_apps.OfficerAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -44,16 +60,22 @@ INSTALLED_APPS = [
     "province.backoffice",
     "province.dossiers",
     "province.datastore",
+    "province.ops",
 ]
 
 MIDDLEWARE = [
+    # first: the real client address, then the request id, log line and metrics of everything
+    "province.ops.middleware.ClientAddressMiddleware",
+    "province.ops.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "province.ops.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "province.ops.middleware.UserContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "province.portal.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -226,11 +248,47 @@ DOSSIER_MAX_UPLOAD_BYTES = envint("PROVINCE_DOSSIER_MAX_UPLOAD_MB", 10, minimum=
 # Public lookup ("Tra cứu hồ sơ"): attempts per client address per 15 minutes.
 DOSSIER_LOOKUP_RATE = envint("PROVINCE_DOSSIER_LOOKUP_RATE", 20, minimum=1)
 
+# --- Operations (province/ops): probes, metrics, logs, headers ------------------------
+OPS = {
+    # /metrics answers a bearer token equal to this, or a client in the allow-list
+    # (the real client address: behind nginx, X-Real-IP from a trusted proxy)
+    "METRICS_TOKEN": envstr("PROVINCE_METRICS_TOKEN", ""),
+    "METRICS_ALLOWED_NETWORKS": _networks("PROVINCE_METRICS_ALLOWED_IPS", ["127.0.0.1/32", "::1/128"]),
+    # addresses of our own reverse proxies, whose X-Real-IP header gives the client address
+    "TRUSTED_PROXIES": envlist("PROVINCE_TRUSTED_PROXIES", []),
+}
+# No inline script anywhere (tests/province/ops/test_templates.py keeps it so): script-src
+# 'self' only. Style attributes are allowed (style-src-attr), <style> blocks are not. Forms
+# post to ourselves; a POST may redirect to the national SSO (logout), which form-action
+# must allow (Chrome applies it to redirects).
+CONTENT_SECURITY_POLICY = envstr(
+    "PROVINCE_CSP",
+    "default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    f"frame-ancestors 'none'; form-action 'self' {_origin(str(NATIONAL_SSO['ISSUER']))}",
+)
+PERMISSIONS_POLICY = envstr(
+    "PROVINCE_PERMISSIONS_POLICY",
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
+)
+# One JSON object per line in production ("json"), human lines for make run ("plain");
+# both scrub personal numbers, codes and secrets (province/ops/logs.py).
+LOG_FORMAT = envstr("PROVINCE_LOG_FORMAT", "json" if APP_ENV == "production" else "plain")
+if LOG_FORMAT not in ("json", "plain"):
+    raise ConfigError(f"PROVINCE_LOG_FORMAT={LOG_FORMAT!r} must be json or plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request": {"()": "province.ops.logs.RequestContextFilter"}},
+    "formatters": {
+        "plain": {"()": "province.ops.logs.PlainFormatter"},
+        "json": {"()": "province.ops.logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("PROVINCE_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # our own request line replaces it (with the request id, without the query string)
+        "django.server": {"level": "WARNING"},
+    },
 }

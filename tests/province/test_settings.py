@@ -41,7 +41,10 @@ def test_it_hardens_cookies_in_production():
         PROVINCE_FIELD_ENCRYPTION_KEY="JAlWm4CcgJeXU0wLButsWEBPhsOAJl3zu7u4P4XX-hY=",
         PROVINCE_SMS_GATEWAY_URL="https://sms.example.vn/api/send",
         PROVINCE_SMS_GATEWAY_TOKEN="t",
-        DATABASE_URL="sqlite:///:memory:",
+        DATABASE_URL="postgresql://province@db.example.vn/province",
+        REDIS_URL="redis://cache.example.vn:6379/0",
+        PROVINCE_PUBLIC_URL="https://dichvucong.example.vn",
+        NATIONAL_SSO_ISSUER="https://xacthuc.example.vn/oauth2",
     )
     assert result.stdout.strip() == "(True, True, 31536000, False)", result.stderr
 

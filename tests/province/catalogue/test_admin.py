@@ -7,6 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from province.catalogue.models import CatalogueAudit, Procedure
+from province.notify.sms import LocmemBackend
+from tests.province.backoffice.conftest import sign_in
+from tests.province.backoffice.factories import OfficerAccountFactory
 from tests.province.factories import PersonFactory
 
 from .factories import ProcedureDocumentFactory, ProcedureFactory, StaffFactory
@@ -34,8 +37,16 @@ GOOD = {
 
 @pytest.fixture
 def staff_client(client):
-    client.force_login(StaffFactory())
+    # the admin opens to officers of role "quan_tri" signed in with password + SMS code
+    LocmemBackend.outbox.clear()
+    sign_in(client, OfficerAccountFactory(admin=True), LocmemBackend.outbox)
     return client
+
+
+def test_it_no_longer_opens_to_a_superuser_of_the_portal(client):
+    client.force_login(StaffFactory())
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302 and response["Location"].startswith("/quan-tri/login/")
 
 
 def upload(document, name="c.json"):

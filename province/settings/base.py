@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "province.backoffice",
     "province.dossiers",
     "province.datastore",
+    "province.stats",
     "province.ops",
 ]
 

@@ -10,6 +10,8 @@ Writes go through ``services``; models only hold data and field-level validation
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -36,15 +38,44 @@ procedure_code_validator = RegexValidator(
 )
 
 
+class DurableFileSystemStorage(FileSystemStorage):
+    """A local folder whose saves are on disk when ``save`` returns: Django's
+    FileSystemStorage only closes the file, so a power cut after the dossier's transaction
+    commits could lose a document the applicant was told was received. The file, then every
+    directory from its folder up to the storage root (new folders are entries of their
+    parents), are fsync'ed."""
+
+    def _save(self, name: str, content: Any) -> str:
+        saved: str = super()._save(name, content)
+        path = Path(self.path(saved))
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        root = Path(self.location).resolve()
+        folder = path.parent.resolve()
+        while True:
+            fd = os.open(folder, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            if folder == root or root not in folder.parents:
+                break
+            folder = folder.parent
+        return saved
+
+
 def private_storage() -> Storage:
-    """Where procedure templates live: the "private" storage when configured, else a local
-    folder outside STATIC/MEDIA. Files are only ever served by a view that checks the
-    procedure is active, never by URL."""
+    """Where procedure templates and dossier documents live: the "private" storage when
+    configured, else a local folder outside STATIC/MEDIA, durable (fsync'ed). Files are only
+    ever served by a view that checks who may see them, never by URL."""
     try:
         return storages["private"]
     except InvalidStorageError:
         root = getattr(settings, "PROVINCE_PRIVATE_MEDIA_DIR", None) or settings.VAR_DIR / "private"
-        return FileSystemStorage(location=root, base_url=None)
+        return DurableFileSystemStorage(location=root, base_url=None)
 
 
 class UnitKind(models.TextChoices):

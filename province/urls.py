@@ -8,6 +8,7 @@ urlpatterns = [
     path("thu-tuc/", include("province.catalogue.urls")),
     path("", include("province.dossiers.urls")),
     path("kho-du-lieu/", include("province.datastore.urls")),
+    path("api/", include("province.api.urls")),
     path("", include("province.stats.urls")),
     path("quan-tri/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

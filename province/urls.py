@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -14,3 +15,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("province.ops.urls")),
 ]
+
+if settings.BENCH_HELLO:
+    from province.portal.hello import hello
+
+    urlpatterns.append(path("bench/hello/", hello))

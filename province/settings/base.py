@@ -253,6 +253,8 @@ if not _cutoff_ok or _cutoff[0] > "23" or _cutoff[1] > "59":
 DOSSIER_MAX_UPLOAD_BYTES = envint("PROVINCE_DOSSIER_MAX_UPLOAD_MB", 10, minimum=1, maximum=100) * 1024 * 1024
 # Public lookup ("Tra cứu hồ sơ"): attempts per client address per 15 minutes.
 DOSSIER_LOOKUP_RATE = envint("PROVINCE_DOSSIER_LOOKUP_RATE", 20, minimum=1)
+# /bench/hello/, Django's "hello world" next to the lookup in bench/lookups.py; off in use.
+BENCH_HELLO = envbool("PROVINCE_BENCH_HELLO", False)
 
 # --- Integration API (province/api, docs/api.md) -----------------------------------
 # django-oauth-toolkit as the province's own OAuth2 server for API clients (client

@@ -11,6 +11,8 @@ urlpatterns = [
     path("kho-du-lieu/", include("province.datastore.urls")),
     path("api/", include("province.api.urls")),
     path("", include("province.stats.urls")),
+    path("", include("province.feedback.urls")),
+    path("captcha/", include("captcha.urls")),
     path("quan-tri/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("province.ops.urls")),

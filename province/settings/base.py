@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "province.dossiers",
     "province.datastore",
     "province.stats",
+    "captcha",
+    "province.feedback",
     "province.ops",
     # the integration API (province/api): ninja serves the docs UI from its own static
     # files when listed here (no CDN); django-oauth-toolkit issues client-credentials tokens
@@ -308,6 +310,27 @@ PERMISSIONS_POLICY = envstr(
 LOG_FORMAT = envstr("PROVINCE_LOG_FORMAT", "json" if APP_ENV == "production" else "plain")
 if LOG_FORMAT not in ("json", "plain"):
     raise ConfigError(f"PROVINCE_LOG_FORMAT={LOG_FORMAT!r} must be json or plain")
+
+# --- Feedback (province/feedback): "Phản ánh kiến nghị" -----------------------------
+# Anonymous senders verify their phone with an SMS code (the officer-code rules) and a captcha.
+FEEDBACK = {
+    "OTP_SECONDS": envint("PROVINCE_FEEDBACK_OTP_SECONDS", 180, minimum=30),
+    "OTP_MAX_FAILURES": 5,
+    "RESEND_COOLDOWN_SECONDS": envint("PROVINCE_FEEDBACK_OTP_RESEND_COOLDOWN_SECONDS", 60, minimum=0),
+    "PHONE_CAP": 5,
+    "PHONE_WINDOW_SECONDS": 15 * 60,
+    # anonymous submissions (each sends an SMS) per client address per hour
+    "ANONYMOUS_PER_HOUR": envint("PROVINCE_FEEDBACK_ANONYMOUS_PER_HOUR", 5, minimum=1),
+    "PERSON_PER_HOUR": envint("PROVINCE_FEEDBACK_PERSON_PER_HOUR", 10, minimum=1),
+}
+CAPTCHA_TEST_MODE = envbool("PROVINCE_CAPTCHA_TEST_MODE", False)
+if APP_ENV == "production" and CAPTCHA_TEST_MODE:
+    raise ConfigError("PROVINCE_CAPTCHA_TEST_MODE must not be on in production")
+CAPTCHA_LENGTH = 5
+CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.random_char_challenge"
+CAPTCHA_IMAGE_SIZE = (140, 44)
+CAPTCHA_FONT_SIZE = 30
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -13,15 +13,18 @@ collector, so they are right whichever process answers.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from typing import Any
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import REGISTRY, Collector
+
+logger = logging.getLogger(__name__)
 
 REQUESTS = Counter(
     "province_http_requests_total",
@@ -57,7 +60,12 @@ class OutboxCollector(Collector):
             .values("channel", "state")
             .annotate(n=Count("id"))
         )
-        seen = {(row["channel"], row["state"]): row["n"] for row in rows}
+        try:
+            seen = {(row["channel"], row["state"]): row["n"] for row in rows}
+        except DatabaseError:
+            # the request and process metrics must still come out when the database is down
+            logger.warning("metrics_outbox_unavailable")
+            return
         for channel in Notification.Channel.values:
             for state in (Notification.State.PENDING, Notification.State.FAILED):
                 family.add_metric([channel, str(state)], seen.get((channel, str(state)), 0))

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("province.stats.urls")),
     path("", include("province.feedback.urls")),
     path("captcha/", include("captcha.urls")),
+    path("tin-tuc/", include("province.news.urls")),
     path("quan-tri/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("province.ops.urls")),

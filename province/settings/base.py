@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "province.stats",
     "captcha",
     "province.feedback",
+    "province.news",
     "province.ops",
     # the integration API (province/api): ninja serves the docs UI from its own static
     # files when listed here (no CDN); django-oauth-toolkit issues client-credentials tokens

@@ -39,7 +39,8 @@ print(json.dumps({
     "headers": dict(page.headers),
     "health_status": plain.status_code,
     "redirect": [redirect.status_code, redirect.get("Location", "")],
-    "csrf_cookie": {k: page.cookies[s.CSRF_COOKIE_NAME][k] for k in ("secure", "httponly", "samesite")} if s.CSRF_COOKIE_NAME in page.cookies else None,
+    "csrf_cookie": {k: page.cookies[s.CSRF_COOKIE_NAME][k] for k in ("secure", "httponly", "samesite")}
+        if s.CSRF_COOKIE_NAME in page.cookies else None,
     "settings": [s.SESSION_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.SESSION_COOKIE_SAMESITE, s.CSRF_COOKIE_SECURE,
                  s.CSRF_COOKIE_HTTPONLY, s.CSRF_COOKIE_SAMESITE, s.LANGUAGE_COOKIE_SECURE, s.DEBUG, s.LOG_FORMAT],
 }))

@@ -117,6 +117,7 @@ class Stack:
             if seed:
                 self.manage("province", "seed_catalogue")
                 self.manage("province", "seed_backoffice")
+                self.manage("province", "seed_dossiers")
 
     def _serve(self, package: str, port: int, *, cpu: str | None = None) -> subprocess.Popen[bytes]:
         command = [

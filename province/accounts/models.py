@@ -77,6 +77,9 @@ class Person(AbstractBaseUser, PermissionsMixin):
     fax = models.CharField(_("fax"), max_length=30, blank=True)
     website = models.URLField(_("website"), blank=True)
     correspondence_address = models.CharField(_("địa chỉ liên hệ"), max_length=500, blank=True)
+    # the person's choice of how to hear about their dossiers
+    notify_sms = models.BooleanField(_("Nhận thông báo hồ sơ qua SMS"), default=True)
+    notify_email = models.BooleanField(_("Nhận thông báo hồ sơ qua email"), default=True)
 
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -115,6 +118,8 @@ class Person(AbstractBaseUser, PermissionsMixin):
         "fax",
         "website",
         "correspondence_address",
+        "notify_sms",
+        "notify_email",
     )
 
     objects = PersonManager()

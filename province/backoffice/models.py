@@ -56,6 +56,15 @@ class Unit(models.Model):
     code = models.CharField(_("mã đơn vị"), max_length=40, unique=True)
     name = models.CharField(_("tên đơn vị"), max_length=300)
     kind = models.CharField(_("loại đơn vị"), max_length=20, choices=Kind.choices, default=Kind.AGENCY)
+    # the catalogue's agency whose dossiers this unit receives (one unit per agency)
+    agency = models.OneToOneField(
+        "catalogue.Agency",
+        verbose_name=_("cơ quan tiếp nhận hồ sơ"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="backoffice_unit",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

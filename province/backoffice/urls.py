@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import dossier_views, views
 
 app_name = "backoffice"
 
@@ -28,4 +28,12 @@ urlpatterns = [
     path("quan-tri/chuan-hoa/<int:campaign_id>/", views.campaign_report, name="campaign_report"),
     path("quan-tri/chuan-hoa/<int:campaign_id>/xuat.<str:fmt>", views.campaign_export, name="campaign_export"),
     path("quan-tri/chuan-hoa/<int:campaign_id>/nhac-nho/", views.campaign_remind, name="campaign_remind"),
+    path("ho-so/", dossier_views.queue, name="dossiers"),
+    path("ho-so/tra-cuu/", dossier_views.quick_lookup, name="dossier_lookup"),
+    path("ho-so/so-theo-doi.pdf", dossier_views.register_pdf, name="dossier_register"),
+    path("ho-so/canh-bao/<int:pk>/da-xem/", dossier_views.alert_read, name="dossier_alert_read"),
+    path("ho-so/<str:code>/", dossier_views.detail, name="dossier"),
+    path("ho-so/<str:code>/giay-to/<int:pk>/", dossier_views.document, name="dossier_document"),
+    path("ho-so/<str:code>/thao-tac/<slug:key>/", dossier_views.action, name="dossier_action"),
+    path("ho-so/<str:code>/mau-<str:number>.pdf", dossier_views.form_pdf, name="dossier_form"),
 ]

@@ -231,6 +231,35 @@ class ProcedureDocument(models.Model):
         return self.name
 
 
+class ProcessingStep(models.Model):
+    """One step of a procedure's processing with its time budget in working hours (the
+    budgets add up to the procedure's ``processing_days``); form 06 judges each hand-off
+    against it."""
+
+    class Role(models.TextChoices):
+        # the same values as backoffice.Role, which the catalogue does not import
+        RECEIVING = "tiep_nhan", _("Cán bộ tiếp nhận")
+        PROCESSING = "xu_ly", _("Chuyên viên xử lý")
+        APPROVING = "lanh_dao", _("Lãnh đạo phê duyệt")
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="processing_steps")
+    order = models.PositiveSmallIntegerField(_("thứ tự"))
+    name = models.CharField(_("tên bước"), max_length=200)
+    role = models.CharField(_("vai trò thực hiện"), max_length=20, choices=Role.choices)
+    hours = models.DecimalField(_("thời gian (giờ làm việc)"), max_digits=6, decimal_places=1)
+
+    class Meta:
+        verbose_name = _("bước xử lý")
+        verbose_name_plural = _("bước xử lý")
+        ordering = ("procedure", "order")
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "order"], name="catalogue_step_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.name}"
+
+
 class ProcedureFormVersion(models.Model):
     """One published version of a procedure's e-form. Versions are never edited: a dossier
     keeps a reference to the version it was submitted under."""

@@ -108,6 +108,57 @@ class WorkingCalendar:
             day = self.next_working_day(day)
             moment = dt.datetime.combine(day, OFFICE_PERIODS[0][0], LOCAL_TZ)
 
+    def _office_moment(self, moment: dt.datetime) -> dt.datetime:
+        """``moment`` itself inside office hours of a working day, else the next opening
+        (no cut-off: for moving a deadline already counted, not for receiving)."""
+        local = moment.astimezone(LOCAL_TZ)
+        day = local.date()
+        if self.is_working_day(day):
+            for start, end in OFFICE_PERIODS:
+                begin = dt.datetime.combine(day, start, LOCAL_TZ)
+                if local < begin:
+                    return begin
+                if local < dt.datetime.combine(day, end, LOCAL_TZ):
+                    return local
+        return dt.datetime.combine(self.next_working_day(day), OFFICE_PERIODS[0][0], LOCAL_TZ)
+
+    def working_minutes_between(self, start: dt.datetime, end: dt.datetime) -> int:
+        """Office minutes of working days between two aware moments (0 if ``end`` is earlier)."""
+        if end <= start:
+            return 0
+        start_local, end_local = start.astimezone(LOCAL_TZ), end.astimezone(LOCAL_TZ)
+        total = 0
+        day = start_local.date()
+        for _ in range(MAX_SCAN_DAYS * 2):
+            if day > end_local.date():
+                break
+            if self.is_working_day(day):
+                for period_start, period_end in OFFICE_PERIODS:
+                    begin = max(start_local, dt.datetime.combine(day, period_start, LOCAL_TZ))
+                    finish = min(end_local, dt.datetime.combine(day, period_end, LOCAL_TZ))
+                    if finish > begin:
+                        total += int((finish - begin).total_seconds() // 60)
+            day += dt.timedelta(days=1)
+        return total
+
+    def add_working_minutes(self, start: dt.datetime, minutes: int) -> dt.datetime:
+        """``start`` moved forward by office minutes of working days, without the cut-off."""
+        moment = self._office_moment(start)
+        remaining = max(0, minutes)
+        day = moment.date()
+        while True:
+            for period_start, period_end in OFFICE_PERIODS:
+                begin = max(moment, dt.datetime.combine(day, period_start, LOCAL_TZ))
+                end = dt.datetime.combine(day, period_end, LOCAL_TZ)
+                if begin >= end:
+                    continue
+                available = int((end - begin).total_seconds() // 60)
+                if remaining <= available:
+                    return begin + dt.timedelta(minutes=remaining)
+                remaining -= available
+            day = self.next_working_day(day)
+            moment = dt.datetime.combine(day, OFFICE_PERIODS[0][0], LOCAL_TZ)
+
 
 def add_working_days(start: dt.datetime, days: Decimal) -> dt.datetime:
     """``start`` plus ``days`` working days (multiples of 0.5 = 4 office hours are usual).

@@ -111,6 +111,34 @@ class Dossier(models.Model):
     # of the public lookup, without keeping the digits themselves here.
     lookup_secret = models.CharField(max_length=64)
     idempotency_key = models.CharField(max_length=64)
+    # The back-office side (see workflow.py): the unit and officer that hold the dossier
+    # now, the optimistic version a form posts back, the supplement pause and the leader's
+    # approval step. ``due_at`` is provisional (counted from submission) until reception.
+    unit = models.ForeignKey(
+        "backoffice.Unit",
+        verbose_name=_("đơn vị đang giữ hồ sơ"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    officer = models.ForeignKey(
+        "backoffice.OfficerAccount",
+        verbose_name=_("cán bộ xử lý"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="dossiers",
+    )
+    version = models.PositiveIntegerField(default=1)
+    awaiting_approval = models.BooleanField(_("chờ phê duyệt"), default=False)
+    paused_at = models.DateTimeField(null=True, blank=True)
+    paused_from = models.PositiveSmallIntegerField(choices=Status.choices, null=True, blank=True)
+    supplement_due = models.DateField(_("hạn bổ sung"), null=True, blank=True)
+    payment_amount = models.PositiveBigIntegerField(_("số tiền nghĩa vụ tài chính"), null=True, blank=True)
+    due_warned_at = models.DateTimeField(null=True, blank=True)
+    overdue_marked_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(_("ngày trả kết quả"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -122,6 +150,15 @@ class Dossier(models.Model):
         indexes = [
             models.Index(fields=["applicant", "-submitted_at", "-id"], name="dossiers_applicant_time"),
             models.Index(fields=["organisation", "-submitted_at", "-id"], name="dossiers_org_time"),
+            # the officer queues: one unit, a few statuses, by due date (keyset on due_at, id)
+            models.Index(fields=["unit", "status", "due_at", "id"], name="dossiers_unit_queue"),
+            models.Index(
+                fields=["unit", "due_at", "id"],
+                name="dossiers_unit_running",
+                condition=models.Q(status__in=[2, 4, 6]),
+            ),
+            models.Index(fields=["unit", "finished_at", "id"], name="dossiers_unit_finished"),
+            models.Index(fields=["status", "due_at"], name="dossiers_status_due"),
         ]
 
     def __str__(self) -> str:
@@ -147,6 +184,10 @@ class DossierDocument(models.Model):
     # so deleting it from the store never breaks a dossier).
     source_document_id = models.PositiveBigIntegerField(null=True, blank=True)
     is_result = models.BooleanField(default=False)
+    # a result document's "số ký hiệu", signer and signing date
+    reference_number = models.CharField(_("số ký hiệu"), max_length=100, blank=True)
+    signed_by = models.CharField(_("người ký"), max_length=200, blank=True)
+    signed_on = models.DateField(_("ngày ký"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -191,6 +232,9 @@ class Notification(models.Model):
         FAILED = "failed", _("Không gửi được")
 
     dossier = models.ForeignKey(Dossier, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    # "what happened" (``event:<DossierEvent id>``, ``extension:<id>``…): with the channel it
+    # is unique, so one event is never queued, hence never sent, twice on one channel
+    event_key = models.CharField(max_length=60, null=True, blank=True)  # noqa: DJ001
     channel = models.CharField(max_length=5, choices=Channel.choices)
     to = models.CharField(max_length=254)
     subject = models.CharField(max_length=200, blank=True)
@@ -198,11 +242,109 @@ class Notification(models.Model):
     state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=300, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event_key", "channel"], name="dossiers_notification_once"),
+        ]
+
     def __str__(self) -> str:
         return f"{self.channel} {self.state}"
+
+
+class Handoff(models.Model):
+    """One step of the processing, by one officer or unit (form 06, "Phiếu kiểm soát quá trình
+    giải quyết", is these rows): opened when the dossier is handed over, closed when it is
+    handed on."""
+
+    class Verdict(models.TextChoices):
+        EARLY = "early", _("Trước hạn")
+        ON_TIME = "on_time", _("Đúng hạn")
+        LATE = "late", _("Quá hạn")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="handoffs")
+    step = models.ForeignKey(
+        "catalogue.ProcessingStep", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    step_name = models.CharField(_("bước xử lý"), max_length=200)
+    unit = models.ForeignKey("backoffice.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    officer = models.ForeignKey(
+        "backoffice.OfficerAccount", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    handed_by = models.ForeignKey(
+        "backoffice.OfficerAccount", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    received_at = models.DateTimeField(_("thời điểm nhận"))
+    due_at = models.DateTimeField(_("hạn xử lý"), null=True, blank=True)
+    done_at = models.DateTimeField(_("thời điểm hoàn thành"), null=True, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ("received_at", "id")
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.step_name}"
+
+    def verdict(self) -> str:
+        """Trước hạn / Đúng hạn / Quá hạn: late when finished (or, while open, now) past the
+        step's due time; on time when finished on the due day; early before that day."""
+        if self.due_at is None or self.done_at is None:
+            return ""
+        from .calendar import LOCAL_TZ
+
+        if self.done_at > self.due_at:
+            return self.Verdict.LATE
+        if self.done_at.astimezone(LOCAL_TZ).date() == self.due_at.astimezone(LOCAL_TZ).date():
+            return self.Verdict.ON_TIME
+        return self.Verdict.EARLY
+
+    def verdict_label(self) -> str:
+        verdict = self.verdict()
+        return str(self.Verdict(verdict).label) if verdict else ""
+
+
+class Extension(models.Model):
+    """Form 04, "Văn bản xin lỗi và đề nghị gia hạn": the reason and the new date, sent to the
+    applicant and shown on their dossier page."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="extensions")
+    officer = models.ForeignKey("backoffice.OfficerAccount", null=True, on_delete=models.SET_NULL, related_name="+")
+    reason = models.TextField(_("lý do"))
+    old_due_at = models.DateTimeField(null=True, blank=True)
+    new_due_at = models.DateTimeField(_("ngày hẹn trả mới"))
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ("created_at", "id")
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.new_due_at}"
+
+
+class OfficerAlert(models.Model):
+    """An in-app warning for an officer ("sắp đến hạn", "quá hạn"), once per dossier and kind."""
+
+    class Kind(models.TextChoices):
+        DUE_SOON = "due_soon", _("Sắp đến hạn")
+        OVERDUE = "overdue", _("Quá hạn")
+
+    account = models.ForeignKey("backoffice.OfficerAccount", on_delete=models.CASCADE, related_name="+")
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "dossier", "kind"], name="dossiers_alert_once"),
+        ]
+        indexes = [models.Index(fields=["account", "read_at", "-created_at"], name="dossiers_alert_account")]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.dossier_id} {self.kind}"
 
 
 class Draft(models.Model):

@@ -29,21 +29,28 @@ def lookup_url(dossier: Dossier) -> str:
     return f"{settings.PUBLIC_URL}{reverse('dossiers:lookup')}?ma={dossier.code}"
 
 
-def _when(value: dt.datetime | None) -> str:
+def when(value: dt.datetime | None) -> str:
     if value is None:
         return "—"
     return value.astimezone(LOCAL_TZ).strftime("%H giờ %M, ngày %d/%m/%Y")
 
 
-def receipt_pdf(dossier: Dossier) -> bytes:
-    pdf = FPDF(format="A4")
+def new_pdf(*, landscape: bool = False) -> FPDF:
+    """An A4 document with the DejaVu Sans font (it has every Vietnamese letter)."""
+    pdf = FPDF(orientation="L" if landscape else "P", format="A4")
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
     pdf.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
     pdf.add_page()
+    return pdf
+
+
+def letterhead(pdf: FPDF, *, agency_name: str, title: str, subtitle: str = "") -> float:
+    """The agency and the national motto side by side, then the form's title; returns the
+    text width."""
     width = pdf.w - pdf.l_margin - pdf.r_margin
     pdf.set_font("DejaVu", "B", 10)
-    pdf.multi_cell(width / 2, 5, dossier.agency.name.upper(), align="C", new_x="RIGHT", new_y="TOP")
+    pdf.multi_cell(width / 2, 5, agency_name.upper(), align="C", new_x="RIGHT", new_y="TOP")
     pdf.multi_cell(
         width / 2,
         5,
@@ -54,10 +61,22 @@ def receipt_pdf(dossier: Dossier) -> bytes:
     )
     pdf.ln(8)
     pdf.set_font("DejaVu", "B", 13)
-    pdf.multi_cell(width, 7, "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(width, 7, title, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", "", 11)
-    pdf.multi_cell(width, 6, f"Mã hồ sơ: {dossier.code}", align="C", new_x="LMARGIN", new_y="NEXT")
+    if subtitle:
+        pdf.multi_cell(width, 6, subtitle, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
+    return width
+
+
+def receipt_pdf(dossier: Dossier) -> bytes:
+    pdf = new_pdf()
+    width = letterhead(
+        pdf,
+        agency_name=dossier.agency.name,
+        title="GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
+        subtitle=f"Mã hồ sơ: {dossier.code}",
+    )
     info = dossier.applicant_info
     lines = [
         f"{dossier.agency.name} tiếp nhận hồ sơ của:",
@@ -75,8 +94,8 @@ def receipt_pdf(dossier: Dossier) -> bytes:
     for number, document in enumerate(dossier.documents.filter(is_result=False), start=1):
         label = document.procedure_document.name if document.procedure_document else document.original_name
         pdf.multi_cell(width, 6, f"   {number}. {label} ({document.original_name})", new_x="LMARGIN", new_y="NEXT")
-    pdf.multi_cell(width, 6, f"Thời gian nhận hồ sơ: {_when(dossier.received_at)}", new_x="LMARGIN", new_y="NEXT")
-    pdf.multi_cell(width, 6, f"Thời gian trả kết quả: {_when(dossier.due_at)}", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(width, 6, f"Thời gian nhận hồ sơ: {when(dossier.received_at)}", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(width, 6, f"Thời gian trả kết quả: {when(dossier.due_at)}", new_x="LMARGIN", new_y="NEXT")
     pdf.multi_cell(width, 6, f"Hình thức nhận kết quả: {dossier.get_delivery_display()}", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     qr = io.BytesIO()

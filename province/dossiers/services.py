@@ -21,12 +21,14 @@ from django.utils.translation import gettext as _
 
 from province.accounts.models import Organisation, Person
 from province.accounts.services import RequestInfo, audit
+from province.backoffice.models import Unit
 from province.catalogue import eforms
 from province.catalogue.models import Agency, Procedure, ProcedureDocument, ProcedureFormVersion
 
+from . import notifications, workflow
 from .calendar import LOCAL_TZ, add_working_days
 from .files import CheckedFile
-from .models import AgencyDayCounter, Channel, Delivery, Dossier, DossierDocument, DossierEvent, Notification, Status
+from .models import AgencyDayCounter, Channel, Delivery, Dossier, DossierDocument, DossierEvent, Status
 from .signals import status_changed
 
 logger = logging.getLogger(__name__)
@@ -45,8 +47,8 @@ class DossierInvalid(Exception):
         self.errors = dict(errors)
 
 
-class TransitionNotAllowed(Exception):
-    """The dossier's status does not allow this action."""
+# The citizen's actions are refused like the officers' (workflow.ACTIONS).
+TransitionNotAllowed = workflow.ActionNotAllowed
 
 
 @dataclass(frozen=True)
@@ -94,12 +96,13 @@ def lookup_rate_limited(*, client_key: str) -> bool:
     once more than ``DOSSIER_LOOKUP_RATE`` were made in the last 15 minutes. The page and
     the API share the counter, so using both does not double anyone's allowance."""
     key = f"dossier-lookup:{client_key}"
-    cache.add(key, 0, LOOKUP_WINDOW_SECONDS)
+    # One cache round trip when the address is already counted (incr), two on its first
+    # attempt in the window; add() never moves the window's expiry.
     try:
         count = cache.incr(key)
     except ValueError:
-        cache.set(key, 1, LOOKUP_WINDOW_SECONDS)
-        count = 1
+        # (or another request counted it first)
+        count = 1 if cache.add(key, 1, LOOKUP_WINDOW_SECONDS) else cache.incr(key)
     return count > settings.DOSSIER_LOOKUP_RATE
 
 
@@ -254,13 +257,14 @@ def dossier_submit(
                 delivery=delivery.method,
                 delivery_address=delivery.address.strip() if delivery.method == Delivery.POST else "",
                 submitted_at=now,
-                received_at=now,
+                # provisional: the legal due date is counted from reception (workflow.dossier_receive)
                 due_at=add_working_days(now, days) if days is not None else None,
+                unit=Unit.objects.filter(agency=receiving).first(),
                 lookup_secret=lookup_digest(code, last_four_digits(info["phone"])),
                 idempotency_key=idempotency_key,
             )
             _store_documents(dossier, documents)
-            DossierEvent.objects.create(
+            event = DossierEvent.objects.create(
                 dossier=dossier,
                 at=now,
                 actor=applicant,
@@ -279,7 +283,7 @@ def dossier_submit(
                 organisation=organisation,
                 request_info=request_info,
             )
-            _queue_notice(dossier, info)
+            _queue_notice(dossier, event)
     except IntegrityError:
         existing = Dossier.objects.filter(applicant=applicant, idempotency_key=idempotency_key).first()
         if existing is None:
@@ -304,113 +308,50 @@ def _store_documents(dossier: Dossier, documents: Iterable[DocumentInput]) -> No
         row.save()
 
 
-def _queue_notice(dossier: Dossier, info: Mapping[str, Any]) -> None:
+def _queue_notice(dossier: Dossier, event: DossierEvent) -> None:
     due = dossier.due_at.astimezone(LOCAL_TZ).strftime("%H:%M %d/%m/%Y") if dossier.due_at else _("theo quy định")
-    body = _("Ho so %(code)s da duoc nop truc tuyen. Ngay hen tra ket qua: %(due)s.") % {
+    subject = _("Hồ sơ %(code)s đã được nộp") % {"code": dossier.code}
+    text = _("Hồ sơ %(code)s (%(procedure)s) đã được nộp trực tuyến. Ngày hẹn trả kết quả dự kiến: %(due)s.") % {
+        "code": dossier.code,
+        "procedure": dossier.procedure.name,
+        "due": due,
+    }
+    sms = _("Hồ sơ %(code)s đã được nộp trực tuyến. Ngày hẹn trả kết quả dự kiến: %(due)s.") % {
         "code": dossier.code,
         "due": due,
     }
-    ids: list[int] = []
-    if info.get("phone"):
-        ids.append(
-            Notification.objects.create(
-                dossier=dossier, channel=Notification.Channel.SMS, to=info["phone"], body=body
-            ).pk
-        )
-    if info.get("email"):
-        subject = _("Hồ sơ %(code)s đã được nộp") % {"code": dossier.code}
-        text = _("Hồ sơ %(code)s (%(procedure)s) đã được nộp trực tuyến. Ngày hẹn trả kết quả: %(due)s.") % {
-            "code": dossier.code,
-            "procedure": dossier.procedure.name,
-            "due": due,
-        }
-        ids.append(
-            Notification.objects.create(
-                dossier=dossier, channel=Notification.Channel.EMAIL, to=info["email"], subject=subject, body=text
-            ).pk
-        )
-    if ids:
-        transaction.on_commit(lambda: notifications_send(ids=ids))
+    notifications.queue_for_applicant(
+        dossier=dossier, event_key=f"event:{event.pk}", subject=subject, body=text, sms_body=sms
+    )
 
 
 def notifications_send(*, ids: Iterable[int] | None = None) -> int:
-    """Send pending notifications (those given, or all); a failure leaves them pending
-    for the next run. Returns how many were sent."""
-    from province.notify.email import send_email
-    from province.notify.sms import send_sms
-
-    pending = Notification.objects.filter(state=Notification.State.PENDING)
-    if ids is not None:
-        pending = pending.filter(pk__in=list(ids))
-    sent = 0
-    for note in pending.order_by("id")[:500]:
-        note.attempts += 1
-        try:
-            if note.channel == Notification.Channel.SMS:
-                send_sms(to=note.to, body=note.body)
-            else:
-                send_email(to=note.to, subject=note.subject, body=note.body)
-        except Exception as exc:
-            note.last_error = type(exc).__name__[:300]
-            if note.attempts >= 10:
-                note.state = Notification.State.FAILED
-            note.save(update_fields=["attempts", "last_error", "state"])
-            logger.warning("notification_failed id=%s error=%s", note.pk, note.last_error)
-            continue
-        note.state = Notification.State.SENT
-        note.sent_at = timezone.now()
-        note.save(update_fields=["attempts", "state", "sent_at"])
-        sent += 1
-    return sent
-
-
-def _transition(
-    *,
-    dossier: Dossier,
-    actor: Person,
-    to_status: Status,
-    allowed: Iterable[int],
-    note: str,
-    action: str,
-    request_info: RequestInfo | None,
-) -> Dossier:
-    locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
-    if locked.status not in set(allowed):
-        raise TransitionNotAllowed(f"{locked.status} → {to_status}")
-    before = locked.status
-    locked.status = to_status
-    locked.save(update_fields=["status", "updated_at"])
-    now = timezone.now()
-    DossierEvent.objects.create(
-        dossier=locked, at=now, actor=actor, from_status=before, to_status=to_status, note=note[:1000]
-    )
-    status_changed.send(
-        sender=Dossier, dossier=locked, from_status=before, to_status=int(to_status), at=now, actor=actor
-    )
-    audit(
-        actor=actor,
-        action=action,
-        target=locked,
-        before={"status": before},
-        after={"status": int(to_status)},
-        organisation=locked.organisation,
-        request_info=request_info,
-    )
-    return locked
+    """Send pending notifications whose retry time has come (those given, or all).
+    Returns how many were sent."""
+    if ids is None:
+        return notifications.notifications_send_due()
+    return sum(1 for pk in ids if notifications.notification_deliver(notification_id=pk))
 
 
 def dossier_withdraw(*, dossier: Dossier, actor: Person, reason: str, request_info: RequestInfo | None) -> Dossier:
     """The citizen withdraws the dossier (status 7); allowed in statuses 1, 2, 4 and 5 only.
     Raises ``TransitionNotAllowed`` otherwise."""
+    note = reason.strip() or _("Công dân yêu cầu rút hồ sơ")
+
+    def apply(locked: Dossier, now: Any) -> workflow.Change:
+        locked.paused_at = None
+        workflow.close_handoffs(locked, now)
+        return workflow.Change(
+            note=note,
+            notice=(
+                _("Hồ sơ %(code)s đã được rút") % {"code": locked.code},
+                _("Hồ sơ %(code)s đã được rút theo yêu cầu của bạn.") % {"code": locked.code},
+            ),
+        )
+
     with transaction.atomic():
-        return _transition(
-            dossier=dossier,
-            actor=actor,
-            to_status=Status.WITHDRAWN,
-            allowed=WITHDRAWABLE,
-            note=reason.strip() or _("Công dân yêu cầu rút hồ sơ"),
-            action="dossier_withdraw",
-            request_info=request_info,
+        return workflow.transition(
+            dossier=dossier, action="withdraw", citizen=actor, request_info=request_info, apply=apply
         )
 
 
@@ -425,15 +366,21 @@ def dossier_supplement(
     """The citizen answers a supplement request (status 5) with documents: back to 4."""
     if not documents:
         raise DossierInvalid({"documents": [_("Hãy đính kèm giấy tờ được yêu cầu bổ sung.")]})
+    back_to: list[int] = []
+
+    def apply(locked: Dossier, now: Any) -> workflow.Change:
+        back_to.append(workflow.supplement_resume(locked, now))
+        return workflow.Change(note=note.strip() or _("Công dân bổ sung giấy tờ"))
+
     with transaction.atomic():
-        updated = _transition(
+        status = Dossier.objects.filter(pk=dossier.pk).values_list("paused_from", flat=True).first()
+        updated = workflow.transition(
             dossier=dossier,
-            actor=actor,
-            to_status=Status.PROCESSING,
-            allowed={Status.SUPPLEMENT_REQUESTED},
-            note=note.strip() or _("Công dân bổ sung giấy tờ"),
-            action="dossier_supplement",
+            action="supplement",
+            citizen=actor,
             request_info=request_info,
+            apply=apply,
+            to_status=int(status or Status.PROCESSING),
         )
         _store_documents(updated, documents)
     return updated

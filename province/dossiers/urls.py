@@ -16,6 +16,7 @@ urlpatterns = [
     path("tai-khoan/ho-so/<str:code>/da-nop/", views.submitted, name="submitted"),
     path("tai-khoan/ho-so/<str:code>/giay-tiep-nhan.pdf", views.dossier_receipt, name="receipt"),
     path("tai-khoan/ho-so/<str:code>/giay-to/<int:pk>/", views.dossier_document, name="document"),
+    path("tai-khoan/ho-so/<str:code>/xin-loi-gia-han/<int:pk>.pdf", views.dossier_extension_pdf, name="extension_pdf"),
     path("tai-khoan/ho-so/<str:code>/rut/", views.dossier_withdraw, name="withdraw"),
     path("tai-khoan/ho-so/<str:code>/bo-sung/", views.dossier_supplement, name="supplement"),
 ]

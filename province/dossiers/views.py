@@ -27,6 +27,7 @@ from province.sso.services import acting_organisation_id
 from . import selectors, services
 from .files import CheckedFile, FileRejected, check_content, check_upload
 from .models import Delivery, Dossier, DossierDocument, Draft, DraftFile, Status
+from .pdf_forms import form04_pdf
 from .receipt import receipt_pdf
 
 STEPS: tuple[tuple[str, str], ...] = (
@@ -500,8 +501,21 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
             "results": dossier.documents.filter(is_result=True),
             "can_withdraw": dossier.status in services.WITHDRAWABLE,
             "can_supplement": dossier.status == Status.SUPPLEMENT_REQUESTED,
+            "extensions": dossier.extensions.all(),
         },
     )
+
+
+@login_required
+@require_GET
+def dossier_extension_pdf(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """Form 04, "Văn bản xin lỗi và đề nghị gia hạn", as the applicant received it."""
+    dossier = _own_dossier(request, code)
+    extension = get_object_or_404(dossier.extensions, pk=pk)
+    response = HttpResponse(form04_pdf(extension), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="van-ban-xin-loi-{extension.pk}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required
@@ -599,5 +613,6 @@ def lookup(request: HttpRequest) -> HttpResponse:
                 status = 404
             else:
                 context["dossier"] = dossier
-                context["events"] = dossier.events.only("at", "to_status")
+                # with dossier_id: the related manager reads it on every row, a query each if deferred
+                context["events"] = dossier.events.only("dossier_id", "at", "to_status")
     return render(request, "dossiers/lookup.html", context, status=status)

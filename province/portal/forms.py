@@ -73,6 +73,9 @@ class ContactForm(forms.Form):
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
     )
+    # notification choices: how the person hears about their dossiers' status changes
+    notify_sms = forms.BooleanField(label=_("Nhận thông báo hồ sơ qua SMS"), required=False)
+    notify_email = forms.BooleanField(label=_("Nhận thông báo hồ sơ qua email"), required=False)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

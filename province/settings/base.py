@@ -258,6 +258,27 @@ DOSSIER_MAX_UPLOAD_BYTES = envint("PROVINCE_DOSSIER_MAX_UPLOAD_MB", 10, minimum=
 DOSSIER_LOOKUP_RATE = envint("PROVINCE_DOSSIER_LOOKUP_RATE", 20, minimum=1)
 # /bench/hello/, Django's "hello world" next to the lookup in bench/lookups.py; off in use.
 BENCH_HELLO = envbool("PROVINCE_BENCH_HELLO", False)
+# Back-office workflow (province/dossiers/workflow.py): officers are warned this many
+# working hours before a dossier's due date, in the app and, if on, by SMS / e-mail.
+DOSSIER_WARN_HOURS = envint("PROVINCE_DOSSIER_WARN_HOURS", 8, minimum=1, maximum=400)
+DOSSIER_WARN_SMS = envbool("PROVINCE_DOSSIER_WARN_SMS", True)
+DOSSIER_WARN_EMAIL = envbool("PROVINCE_DOSSIER_WARN_EMAIL", True)
+NOTIFICATION_MAX_ATTEMPTS = envint("PROVINCE_NOTIFICATION_MAX_ATTEMPTS", 8, minimum=1, maximum=50)
+
+# --- Background jobs (province/celery.py) -------------------------------------------
+# Inline on commit unless a broker is configured (DESIGN: "run inline, on commit");
+# production sets CELERY_BROKER_URL (or REDIS_URL) and runs `celery -A province worker/beat`.
+CELERY_BROKER_URL = envstr("CELERY_BROKER_URL", os.environ.get("REDIS_URL") or "memory://")
+CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", APP_ENV != "production")
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
+CELERY_BEAT_SCHEDULE = {
+    "send-pending-notifications": {"task": "dossiers.send_pending_notifications", "schedule": 60.0},
+    "warn-due-dossiers": {"task": "dossiers.warn_due_dossiers", "schedule": 15 * 60.0},
+}
 
 # --- Integration API (province/api, docs/api.md) -----------------------------------
 # django-oauth-toolkit as the province's own OAuth2 server for API clients (client

@@ -121,7 +121,9 @@ def test_it_keeps_the_notification_pending_when_sending_fails(django_capture_on_
     note = Notification.objects.get(dossier=dossier, channel="sms")
     assert note.state == "pending"
     assert note.attempts == 1
-    assert services.notifications_send() == 1
+    assert services.notifications_send() == 0  # not before the backoff has passed
+    with time_machine.travel(note.next_attempt_at + dt.timedelta(seconds=1)):
+        assert services.notifications_send() == 1
     note.refresh_from_db()
     assert note.state == "sent"
 

@@ -12,6 +12,7 @@ from django.db import transaction
 
 from province.accounts.models import Person
 from province.backoffice.models import Campaign, OfficerAccount, OfficerProfile, Role, Unit
+from province.catalogue.models import Agency
 
 PASSWORD = "Motcua@2024"
 
@@ -25,6 +26,15 @@ UNITS: list[tuple[str, str, str, str | None]] = [
     ("000.21.30.H33", "UBND phường Hiến Nam", Unit.Kind.COMMUNE, "000.00.00.H33"),
 ]
 
+# unit code → the catalogue agency whose dossiers the unit receives (when the catalogue is seeded)
+UNIT_AGENCIES: dict[str, str] = {
+    "000.00.00.H33": "000.00.00.H33",
+    "000.00.06.H33": "000.00.06.H33",
+    "000.00.12.H33": "000.00.09.H33",
+    "000.00.30.H33": "000.00.01.H33",
+    "000.21.30.H33": "000.30.01.H33",
+}
+
 # username, unit code, role, position, profile key, suspended reason
 ACCOUNTS: list[tuple[str, str, str, str, str, str]] = [
     ("admin.motcua", "000.00.00.H33", Role.ADMIN, "Quản trị hệ thống", "binh", ""),
@@ -34,6 +44,8 @@ ACCOUNTS: list[tuple[str, str, str, str, str, str]] = [
     ("hoa.hiennam", "000.21.30.H33", Role.RECEIVING, "Công chức một cửa", "hoa", ""),
     ("minh.xaydung", "000.00.12.H33", Role.PROCESSING, "Chuyên viên", "minh", ""),
     ("thu.tuphap", "000.06.01.H33", Role.PROCESSING, "Chuyên viên", "thu", ""),
+    ("lan.tuphap", "000.00.06.H33", Role.RECEIVING, "Công chức một cửa", "lan", ""),
+    ("hung.tuphap", "000.00.06.H33", Role.APPROVING, "Phó Giám đốc", "hung", ""),
 ]
 
 PROFILES: dict[str, dict[str, Any]] = {
@@ -64,6 +76,20 @@ PROFILES: dict[str, dict[str, Any]] = {
     "hoa": {"full_name": "PHẠM THỊ HOA", "gender": "Nữ", "phone": "0987000003"},
     "minh": {"full_name": "ĐỖ QUANG MINH"},
     "thu": {"full_name": "VŨ THỊ THU", "gender": "Nữ", "birth_date": dt.date(1992, 1, 20), "phone": "0987000004"},
+    "lan": {
+        "full_name": "HOÀNG THỊ LAN",
+        "gender": "Nữ",
+        "birth_date": dt.date(1990, 6, 9),
+        "id_number": "033190000789",
+        "phone": "0987000005",
+    },
+    "hung": {
+        "full_name": "PHAN VĂN HÙNG",
+        "gender": "Nam",
+        "birth_date": dt.date(1975, 11, 30),
+        "id_number": "033075000321",
+        "phone": "0987000006",
+    },
 }
 
 
@@ -74,8 +100,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         units: dict[str, Unit] = {}
         for code, name, kind, parent in UNITS:
+            agency = Agency.objects.filter(code=UNIT_AGENCIES[code]).first() if code in UNIT_AGENCIES else None
             units[code], _created = Unit.objects.update_or_create(
-                code=code, defaults={"name": name, "kind": kind, "parent": units[parent] if parent else None}
+                code=code,
+                defaults={"name": name, "kind": kind, "parent": units[parent] if parent else None, "agency": agency},
             )
         people: dict[str, Person] = {}
         for key, values in PROFILES.items():
@@ -107,6 +135,8 @@ class Command(BaseCommand):
             "  an.motcua      NGUYỄN VĂN AN, TT Phục vụ HCC  phone 0912345678\n"
             "  cuong.xaydung  tạm đình chỉ (refused)\n"
             "  hoa.hiennam    profile not standardised       phone 0987000003\n"
+            "  lan.tuphap     tiếp nhận hồ sơ, Sở Tư pháp    phone 0987000005\n"
+            "  hung.tuphap    lãnh đạo phê duyệt, Sở Tư pháp phone 0987000006\n"
             "  VNeID 001099012345 / Vneid@2024 → choose an.tuphap or an.motcua\n"
         )
 

@@ -46,7 +46,7 @@ class DurableFileSystemStorage(FileSystemStorage):
     parents), are fsync'ed."""
 
     def _save(self, name: str, content: Any) -> str:
-        saved: str = super()._save(name, content)
+        saved: str = super()._save(name, content)  # type: ignore[misc]  # not in django-stubs
         path = Path(self.path(saved))
         fd = os.open(path, os.O_RDONLY)
         try:

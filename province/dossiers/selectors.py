@@ -75,7 +75,16 @@ def dossier_public_lookup(*, code: str, phone_digits: str) -> Dossier | None:
 
     code = code.strip()[:60]
     phone_digits = phone_digits.strip()
-    dossier = Dossier.objects.select_related("procedure", "agency").filter(code=code).first() if code else None
+    # one indexed query (code is unique) for only what a lookup shows, not the JSON columns
+    shown = ("code", "status", "channel", "submitted_at", "received_at", "due_at", "lookup_secret")
+    dossier = (
+        Dossier.objects.select_related("procedure", "agency")
+        .only(*shown, "procedure__code", "procedure__name", "agency__code", "agency__name")
+        .filter(code=code)
+        .first()
+        if code
+        else None
+    )
     valid_digits = len(phone_digits) == 4 and phone_digits.isdigit()
     expected = lookup_digest(code, phone_digits) if valid_digits else ""
     if dossier is None or not expected or not hmac.compare_digest(dossier.lookup_secret, expected):

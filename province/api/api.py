@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja import Status as ApiStatus
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.operation import Operation
 from ninja.params import HeaderEx, P, QueryEx
 
 from province.accounts.services import RequestInfo
@@ -57,7 +58,25 @@ Every error has the body `{"error": {"code", "message", "fields"}}`; messages ar
 Status codes 1–10 and channels 1–3 are those of the national portal (DOMAIN.md §5).
 Clients get a token with OAuth2 client credentials at `/api/oauth/token/`. Guide: docs/api.md."""
 
-api = NinjaAPI(
+
+class ProvinceApi(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        return str(operation.view_func.__name__)
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        # ninja lists each operation's scheme without scopes; ``openapi_extra`` adds the one
+        # with them (see _security): keep only that one
+        for path in schema["paths"].values():
+            for operation in path.values():
+                requirements = operation.get("security") or []
+                scoped = [r for r in requirements if any(r.values())]
+                if scoped:
+                    operation["security"] = scoped
+        return schema
+
+
+api = ProvinceApi(
     title="Cổng Dịch vụ công tỉnh — API tích hợp",
     version="1.0.0",
     description=DESCRIPTION,
@@ -67,7 +86,8 @@ api = NinjaAPI(
 PUBLIC_ERRORS: dict[int, Any] = {422: ErrorBody, 429: ErrorBody}
 CLIENT_ERRORS: dict[int, Any] = {401: ErrorBody, 403: ErrorBody, 422: ErrorBody, 429: ErrorBody}
 MAX_PAGE_SIZE = 100
-IDEMPOTENCY_HELP = "8–64 ký tự A-Z a-z 0-9 _ -, duy nhất cho mỗi hồ sơ (bắt buộc)"
+IDEMPOTENCY_HELP = "Khoá chống nộp trùng, duy nhất cho mỗi hồ sơ của ứng dụng: 8–64 ký tự A-Z a-z 0-9 _ -"
+IDEMPOTENCY_PATTERN = r"^[A-Za-z0-9_-]{8,64}$"
 
 
 def _security(*scopes: str) -> dict[str, Any]:
@@ -380,7 +400,16 @@ def _dossier_out(dossier: Dossier) -> DossierOut:
 def dossier_submit(
     request: HttpRequest,
     payload: SubmitIn,
-    idempotency_key: HeaderEx[str, P(alias="Idempotency-Key", max_length=64, description=IDEMPOTENCY_HELP)] = "",
+    idempotency_key: HeaderEx[
+        str,
+        P(
+            alias="Idempotency-Key",
+            min_length=8,
+            max_length=64,
+            pattern=IDEMPOTENCY_PATTERN,
+            description=IDEMPOTENCY_HELP,
+        ),
+    ],
 ) -> ApiStatus[DossierOut]:
     client: ApiClient = request.auth  # type: ignore[attr-defined]
     dossier, created = services.client_dossier_submit(

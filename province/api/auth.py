@@ -23,6 +23,7 @@ from django.views.decorators.csrf import csrf_exempt
 from ninja.security.base import AuthBase
 from ninja.throttling import BaseThrottle
 from oauth2_provider.models import get_access_token_model
+from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauth2_provider.scopes import SettingsScopes
 from oauth2_provider.views import TokenView
 
@@ -47,6 +48,18 @@ class ClientScopes(SettingsScopes):
 
     def get_default_scopes(self, application: Any = None, request: Any = None, *args: Any, **kwargs: Any) -> list[str]:
         return self.get_available_scopes(application, request, *args, **kwargs)
+
+
+class ClientValidator(OAuth2Validator):
+    """django-oauth-toolkit's validator, knowing that a deactivated ``ApiClient`` is no
+    client at all (``invalid_client``), whatever scopes it asks for."""
+
+    def _load_application(self, client_id: str, request: Any) -> Any:
+        application = super()._load_application(client_id, request)
+        if application is not None and not ApiClient.objects.filter(application=application, is_active=True).exists():
+            request.client = None
+            return None
+        return application
 
 
 def _count(key: str) -> int:

@@ -293,30 +293,6 @@ OAUTH2_PROVIDER = {
     },
     "DEFAULT_SCOPES": ["__all__"],
     "SCOPES_BACKEND_CLASS": "province.api.auth.ClientScopes",
-    "ACCESS_TOKEN_EXPIRE_SECONDS": envint("PROVINCE_API_TOKEN_SECONDS", 1800, minimum=60, maximum=86400),
-}
-# Requests per minute per API client (a client row may set its own), per address for the
-# anonymous endpoints, and token requests per address.
-API_CLIENT_RATE_PER_MINUTE = envint("PROVINCE_API_CLIENT_RATE_PER_MINUTE", 120, minimum=1)
-API_ANONYMOUS_RATE_PER_MINUTE = envint("PROVINCE_API_ANONYMOUS_RATE_PER_MINUTE", 120, minimum=1)
-API_TOKEN_RATE_PER_MINUTE = envint("PROVINCE_API_TOKEN_RATE_PER_MINUTE", 30, minimum=1)
-# The sync feed stays this far behind "now", so that a transaction still in flight when a
-# page is read cannot commit a row behind the client's cursor.
-API_SYNC_LAG_SECONDS = envint("PROVINCE_API_SYNC_LAG_SECONDS", 5, minimum=0, maximum=300)
-
-# --- Integration API (province/api, docs/api.md) -----------------------------------
-# django-oauth-toolkit as the province's own OAuth2 server for API clients (client
-# credentials only); a client's allowed scopes are on its ApiClient row.
-# (named explicitly: the api app's migration depends on the swappable setting)
-OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
-OAUTH2_PROVIDER = {
-    "SCOPES": {
-        "dossiers:read": "Read the status of dossiers the client submitted",
-        "dossiers:submit": "Submit dossiers",
-        "dossiers:sync": "Read every dossier's status (national portal synchronisation)",
-    },
-    "DEFAULT_SCOPES": ["__all__"],
-    "SCOPES_BACKEND_CLASS": "province.api.auth.ClientScopes",
     "OAUTH2_VALIDATOR_CLASS": "province.api.auth.ClientValidator",
     "ACCESS_TOKEN_EXPIRE_SECONDS": envint("PROVINCE_API_TOKEN_SECONDS", 1800, minimum=60, maximum=86400),
 }

@@ -17,7 +17,7 @@ def _image_upload_to(instance: Article, filename: str) -> str:
 
 
 class Article(models.Model):
-    """``body`` is HTML already cleaned by ``html.clean`` (an allow-list), and cleaned again
+    """``body`` is HTML already cleaned by ``richtext.clean`` (an allow-list), and cleaned again
     when shown; ``search_text`` is the folded plain text of title, summary and body."""
 
     title = models.CharField(_("tiêu đề"), max_length=300)

@@ -8,16 +8,16 @@ from django.core.files.uploadedfile import UploadedFile
 from province.backoffice.images import clean_image
 from province.catalogue.text import search_text
 
-from . import html
+from . import richtext
 from .models import Article
 
 
 def article_prepare(article: Article) -> Article:
     """Clean the body with the allow-list and refresh the search column (call before saving)."""
-    article.body = html.clean(article.body)
+    article.body = richtext.clean(article.body)
     article.title = article.title.strip()
     article.summary = article.summary.strip()
-    article.search_text = search_text(article.title, article.summary, html.plain_text(article.body))
+    article.search_text = search_text(article.title, article.summary, richtext.plain_text(article.body))
     return article
 
 

@@ -7,7 +7,7 @@ UV_VERSION := 0.9.30
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test install browser lint types test-sandbox test-province test-e2e test-postgres lock bench clean
+.PHONY: run test install browser lint types test-sandbox test-province test-e2e test-postgres lock bench clean staging backup-test
 
 run: install
 	$(PY) bin/run.py
@@ -59,6 +59,17 @@ lock:
 
 bench: install
 	$(PY) bench/run_all.py
+
+# The production mode on one machine: PostgreSQL, Redis, nginx (TLS) over several gunicorn
+# instances, Celery worker and beat, the sandbox (docs/deployment.md). Needs Debian's nginx.
+staging: install
+	@command -v nginx >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nginx >/dev/null; }
+	$(PY) bin/staging.py
+
+# Back up the staging database and files, restore into a scratch database, verify (docs/operations.md).
+backup-test:
+	deploy/backup_test.sh
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache

@@ -44,5 +44,7 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SECURE_HSTS_SECONDS = envint("PROVINCE_HSTS_SECONDS", 31536000, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("PROVINCE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = envbool("PROVINCE_HSTS_PRELOAD", False)
+# Celery's workers log through the LOGGING above (JSON lines, scrubbed), not their own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 if envbool("PROVINCE_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -13,6 +13,7 @@ backup="${1:?usage: restore.sh BACKUP_FOLDER DATABASE_URL FILES_FOLDER}"
 database_url="${2:?usage: restore.sh BACKUP_FOLDER DATABASE_URL FILES_FOLDER}"
 files_dir="${3:?usage: restore.sh BACKUP_FOLDER DATABASE_URL FILES_FOLDER}"
 
+backup="$(cd "$backup" && pwd)"
 (cd "$backup" && sha256sum --quiet --check SHA256SUMS) || { echo "the backup is damaged (SHA256SUMS)" >&2; exit 1; }
 
 tables="$(psql "$database_url" --no-psqlrc --tuples-only --no-align -c "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")"
@@ -40,7 +41,14 @@ while read -r table expected; do
     echo "ok $table $actual rows"
   fi
 done <"$backup/rows.txt"
-if (cd "$files_dir" && sha256sum --quiet --check "$backup/files.sha256"); then
+if [[ ! -s "$backup/files.sha256" ]]; then
+  if [[ -n "$(find "$files_dir" -type f -print -quit)" ]]; then
+    echo "files differ from the backup (it lists none)" >&2
+    status=1
+  else
+    echo "ok 0 files"
+  fi
+elif (cd "$files_dir" && sha256sum --quiet --check "$backup/files.sha256"); then
   echo "ok $(wc -l <"$backup/files.sha256") files"
 else
   echo "files differ from the backup" >&2

@@ -91,3 +91,10 @@ def test_it_ends_the_officer_session_on_admin_logout(client, outbox):
     sign_in(client, OfficerAccountFactory(admin=True), outbox)
     assert client.post("/quan-tri/logout/").status_code == 302
     assert client.get("/motcua/").status_code == 302
+
+
+def test_it_speaks_english_when_asked(client, outbox):
+    sign_in(client, OfficerAccountFactory(admin=True), outbox)
+    page = client.get(ADMIN, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "System administration" in page
+    assert "Quản trị hệ thống" in client.get(ADMIN, HTTP_ACCEPT_LANGUAGE="vi").content.decode()

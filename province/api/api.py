@@ -83,8 +83,8 @@ api = ProvinceApi(
     urls_namespace="api-v1",
 )
 
-PUBLIC_ERRORS: dict[int, Any] = {422: ErrorBody, 429: ErrorBody}
-CLIENT_ERRORS: dict[int, Any] = {401: ErrorBody, 403: ErrorBody, 422: ErrorBody, 429: ErrorBody}
+PUBLIC_ERRORS: dict[int, Any] = {400: ErrorBody, 422: ErrorBody, 429: ErrorBody}
+CLIENT_ERRORS: dict[int, Any] = {400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 422: ErrorBody, 429: ErrorBody}
 MAX_PAGE_SIZE = 100
 IDEMPOTENCY_HELP = "Khoá chống nộp trùng, duy nhất cho mỗi hồ sơ của ứng dụng: 8–64 ký tự A-Z a-z 0-9 _ -"
 IDEMPOTENCY_PATTERN = r"^[A-Za-z0-9_-]{8,64}$"
@@ -390,7 +390,7 @@ def _dossier_out(dossier: Dossier) -> DossierOut:
 @api.post(
     "/dossiers",
     auth=ClientToken("dossiers:submit"),
-    response={200: DossierOut, 201: DossierOut, 400: ErrorBody, 409: ErrorBody, 413: ErrorBody, **CLIENT_ERRORS},
+    response={200: DossierOut, 201: DossierOut, 409: ErrorBody, 413: ErrorBody, **CLIENT_ERRORS},
     tags=["dossiers"],
     summary="Nộp hồ sơ thay cho người dân (JSON, giấy tờ mã hoá base64)",
     description="201: hồ sơ mới; 200: cùng Idempotency-Key và cùng nội dung, hồ sơ đã nộp trước đó; "

@@ -13,7 +13,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bin.stack import REPO, Stack
+from bin.stack import API_DEMO_CLIENT_ID, API_DEMO_CLIENT_SECRET, REPO, Stack
 
 BANNER = """
 ==========================================================================
@@ -31,6 +31,8 @@ BANNER = """
    Officer admin.motcua · Motcua@2024 (phone 0987000001); NGUYỄN VĂN AN holds
            an.tuphap and an.motcua (same password, or VNeID as above)
    The SMS codes arrive at {sandbox}/dev/sms/?to=<phone>
+   API (docs/api.md) ........ {province}/api/v1/docs · token {province}/api/oauth/token/
+           demo kiosk client_id {api_client_id} · client_secret {api_client_secret}
 
  Ctrl-C stops both servers.
 ==========================================================================
@@ -54,7 +56,15 @@ def main() -> None:
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
     stack.start()
-    print(BANNER.format(province=stack.province_url, sandbox=stack.sandbox_url), flush=True)
+    print(
+        BANNER.format(
+            province=stack.province_url,
+            sandbox=stack.sandbox_url,
+            api_client_id=API_DEMO_CLIENT_ID,
+            api_client_secret=API_DEMO_CLIENT_SECRET,
+        ),
+        flush=True,
+    )
     while True:
         for proc in stack.processes:
             if proc.poll() is not None:

@@ -20,6 +20,9 @@ REPO = Path(__file__).resolve().parent.parent
 PY = sys.executable
 CLIENT_ID = "province-portal"
 CLIENT_SECRET = "province-portal-demo-secret"
+# The demo kiosk of the integration API (docs/api.md); a fixed secret, for the demo only.
+API_DEMO_CLIENT_ID = "demo-kiosk"
+API_DEMO_CLIENT_SECRET = "demo-kiosk-secret-not-for-production"
 
 
 def free_port() -> int:
@@ -117,6 +120,21 @@ class Stack:
             if seed:
                 self.manage("province", "seed_catalogue")
                 self.manage("province", "seed_backoffice")
+                self.manage(
+                    "province",
+                    "api_client",
+                    "create",
+                    "--name",
+                    "Kiosk demo (Bộ phận Một cửa)",
+                    "--kind",
+                    "kiosk",
+                    "--scopes",
+                    "dossiers:read dossiers:submit",
+                    "--client-id",
+                    API_DEMO_CLIENT_ID,
+                    "--secret",
+                    API_DEMO_CLIENT_SECRET,
+                )
                 self.manage("province", "seed_dossiers")
 
     def _serve(self, package: str, port: int, *, cpu: str | None = None) -> subprocess.Popen[bytes]:

@@ -41,29 +41,24 @@ procedure_code_validator = RegexValidator(
 class DurableFileSystemStorage(FileSystemStorage):
     """A local folder whose saves are on disk when ``save`` returns: Django's
     FileSystemStorage only closes the file, so a power cut after the dossier's transaction
-    commits could lose a document the applicant was told was received. The file, then every
-    directory from its folder up to the storage root (new folders are entries of their
-    parents), are fsync'ed."""
+    commits could lose a document the applicant was told was received. The file and its
+    folder (which holds the new entry) are fsync'ed, and so is the parent of every folder
+    this save created."""
 
     def _save(self, name: str, content: Any) -> str:
+        folder = Path(self.path(name)).parent
+        created = []
+        while not folder.exists():
+            created.append(folder)
+            folder = folder.parent
         saved: str = super()._save(name, content)  # type: ignore[misc]  # not in django-stubs
         path = Path(self.path(saved))
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        root = Path(self.location).resolve()
-        folder = path.parent.resolve()
-        while True:
-            fd = os.open(folder, os.O_RDONLY)
+        for target in (path, path.parent, *(new.parent for new in created)):
+            fd = os.open(target, os.O_RDONLY)
             try:
                 os.fsync(fd)
             finally:
                 os.close(fd)
-            if folder == root or root not in folder.parents:
-                break
-            folder = folder.parent
         return saved
 
 

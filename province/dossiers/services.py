@@ -238,9 +238,13 @@ def dossier_submit(
         raise DossierInvalid(errors)
 
     info = _applicant_info(applicant, organisation, contact)
+    now = timezone.now()
+    # The files are written (and fsync'ed) before the transaction: the agency's counter row
+    # stays locked from allocate_code to the commit, and disk flushes inside that window
+    # would serialise every submission to the agency behind them.
+    stored = _write_files(documents, now)
     try:
         with transaction.atomic():
-            now = timezone.now()
             code = allocate_code(agency=receiving, day=now.astimezone(LOCAL_TZ).date())
             days = procedure.processing_days
             dossier = Dossier.objects.create(
@@ -263,7 +267,7 @@ def dossier_submit(
                 lookup_secret=lookup_digest(code, last_four_digits(info["phone"])),
                 idempotency_key=idempotency_key,
             )
-            _store_documents(dossier, documents)
+            _store_documents(dossier, documents, stored=stored)
             event = DossierEvent.objects.create(
                 dossier=dossier,
                 at=now,
@@ -284,17 +288,35 @@ def dossier_submit(
                 request_info=request_info,
             )
             _queue_notice(dossier, event)
-    except IntegrityError:
+    except BaseException as exc:
+        for name in stored:  # not referenced by any committed row
+            DossierDocument._meta.get_field("file").storage.delete(name)
         existing = Dossier.objects.filter(applicant=applicant, idempotency_key=idempotency_key).first()
-        if existing is None:
+        if not isinstance(exc, IntegrityError) or existing is None:
             raise
         return existing
     logger.info("dossier_submitted code=%s procedure=%s", dossier.code, procedure.code)
     return dossier
 
 
-def _store_documents(dossier: Dossier, documents: Iterable[DocumentInput]) -> None:
+def _write_files(documents: Sequence[DocumentInput], submitted_at: Any) -> list[str]:
+    """Write the documents' files where a dossier submitted at ``submitted_at`` keeps them;
+    returns the stored names, in order."""
+    field = DossierDocument._meta.get_field("file")
+    placeholder = DossierDocument(dossier=Dossier(submitted_at=submitted_at))
+    names = []
     for doc in documents:
+        name = field.generate_filename(placeholder, doc.file.name)
+        names.append(field.storage.save(name, ContentFile(doc.file.content)))
+    return names
+
+
+def _store_documents(
+    dossier: Dossier, documents: Sequence[DocumentInput], *, stored: Sequence[str] | None = None
+) -> None:
+    """The dossier's document rows; the files are written here unless ``stored`` names the
+    ones already written by ``_write_files`` (same order)."""
+    for index, doc in enumerate(documents):
         row = DossierDocument(
             dossier=dossier,
             procedure_document=doc.procedure_document,
@@ -304,7 +326,10 @@ def _store_documents(dossier: Dossier, documents: Iterable[DocumentInput]) -> No
             sha256=doc.file.sha256,
             source_document_id=doc.source_document_id,
         )
-        row.file.save(doc.file.name, ContentFile(doc.file.content), save=False)
+        if stored is not None:
+            row.file.name = stored[index]
+        else:
+            row.file.save(doc.file.name, ContentFile(doc.file.content), save=False)
         row.save()
 
 

@@ -33,6 +33,16 @@ def test_it_fsyncs_the_file_and_every_new_folder_up_to_the_root(tmp_path, monkey
     assert synced == [path, tmp_path / "dossiers/2026/03", tmp_path / "dossiers/2026", tmp_path / "dossiers", tmp_path]
 
 
+def test_it_fsyncs_only_the_file_and_its_folder_when_the_folder_exists(tmp_path, monkeypatch):
+    storage = models.DurableFileSystemStorage(location=tmp_path, base_url=None)
+    storage.save("dossiers/2026/03/first", ContentFile(b"1"))
+    synced = _record_fsyncs(monkeypatch)
+
+    name = storage.save("dossiers/2026/03/second", ContentFile(b"2"))
+
+    assert synced == [tmp_path / name, tmp_path / "dossiers/2026/03"]
+
+
 def test_it_is_the_private_storage_unless_another_is_configured(settings, tmp_path):
     settings.PROVINCE_PRIVATE_MEDIA_DIR = tmp_path
 

@@ -157,7 +157,11 @@ class Dossier(models.Model):
                 name="dossiers_unit_running",
                 condition=models.Q(status__in=[2, 4, 6]),
             ),
-            models.Index(fields=["unit", "finished_at", "id"], name="dossiers_unit_finished"),
+            models.Index(
+                fields=["unit", "finished_at", "id"],
+                name="dossiers_unit_returned",
+                condition=models.Q(status=10),
+            ),
             models.Index(fields=["status", "due_at"], name="dossiers_status_due"),
         ]
 

@@ -60,7 +60,9 @@ def queue_rows(*, unit_id: int, key: str, now: dt.datetime, soon: dt.datetime) -
     if key == "cho-bo-sung":
         return rows.filter(status=Status.SUPPLEMENT_REQUESTED)
     if key == "da-tra-ket-qua":
-        return rows.filter(status=Status.RETURNED)
+        # returned through the workflow, so dated (``finished_at``): the partial index
+        # ``dossiers_unit_returned`` serves it newest first
+        return rows.filter(status=Status.RETURNED, finished_at__isnull=False)
     running = rows.filter(status__in=RUNNING)
     if key == "dang-xu-ly":
         return running
@@ -101,7 +103,7 @@ def queue_page(
         if after is not None and after[0] is not None:
             at, pk = after
             rows = rows.filter(Q(finished_at__lt=at) | Q(finished_at=at, id__lt=pk))
-        rows = rows.order_by(F("finished_at").desc(nulls_last=True), "-id")
+        rows = rows.order_by("-finished_at", "-id")
     else:
         if after is not None:
             due, pk = after

@@ -361,14 +361,20 @@ http {{
             if child.alive() and child.proc is not None:
                 sig = signal.SIGQUIT if child.name == "nginx" else signal.SIGTERM
                 with contextlib.suppress(ProcessLookupError):
-                    os.killpg(child.proc.pid, sig)
+                    if child.command:
+                        os.killpg(child.proc.pid, sig)  # its own session: the whole group
+                    else:
+                        child.proc.terminate()  # the sandbox, started by bin/stack.py
         for child in self.children:
             if child.proc is None:
                 continue
             try:
                 child.proc.wait(timeout=15)
             except subprocess.TimeoutExpired:
-                os.killpg(child.proc.pid, signal.SIGKILL)
+                if child.command:
+                    os.killpg(child.proc.pid, signal.SIGKILL)
+                else:
+                    child.proc.kill()
 
 
 def wait_for_tls(url: str, ca: Path, seconds: float = 60) -> None:

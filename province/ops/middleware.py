@@ -55,8 +55,8 @@ class RequestLogMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = context.accept_or_make(request.headers.get("X-Request-ID"))
-        id_token = context.request_id.set(request_id)
-        user_token = context.user_id.set(None)
+        context.request_id.set(request_id)
+        context.user_id.set(None)
         started = time.perf_counter()
         status = 500
         try:
@@ -84,8 +84,9 @@ class RequestLogMiddleware:
                     "ms": round(elapsed * 1000, 1),
                 },
             )
-            context.user_id.reset(user_token)
-            context.request_id.reset(id_token)
+            # Not reset: Django logs 4xx/5xx responses ("django.request") after the middleware
+            # chain has returned, and those lines need the id too. The next request on this
+            # thread sets its own.
 
 
 class UserContextMiddleware:

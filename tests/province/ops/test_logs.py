@@ -11,7 +11,7 @@ from django.conf import settings
 
 from province.notify.sms import LocmemBackend
 from province.ops import context
-from province.ops.logs import JsonFormatter, PlainFormatter, RequestContextFilter, scrub
+from province.ops.logs import _RECORD_FIELDS, JsonFormatter, PlainFormatter, RequestContextFilter, scrub
 from tests.province.backoffice.conftest import last_code, password_step
 from tests.province.backoffice.factories import PASSWORD, OfficerAccountFactory
 from tests.province.conftest import citizen_claims
@@ -32,7 +32,9 @@ def formatted(records: list[logging.LogRecord]) -> list[str]:
 
 def raw_text(record: logging.LogRecord) -> str:
     """Everything the code put in the record, before the formatter's scrubbing."""
-    return record.getMessage() + " " + " ".join(f"{k}={v}" for k, v in vars(record).items() if k not in ("msg", "args"))
+    # the message and the caller's extra fields (not timings, paths or the random request id)
+    extra = {k: v for k, v in vars(record).items() if k not in _RECORD_FIELDS and k != "request_id"}
+    return record.getMessage() + " " + " ".join(f"{k}={v}" for k, v in extra.items())
 
 
 def test_it_returns_the_request_id_and_logs_it_on_every_line(client, caplog):

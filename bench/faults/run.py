@@ -1,0 +1,207 @@
+"""Faults during the mixed load (bench/load/run.py) against the staging run, then checks.
+
+    PROVINCE_DOSSIER_LOOKUP_RATE=1000000 PROVINCE_API_ANONYMOUS_RATE_PER_MINUTE=1000000 make staging
+    .venv/bin/python bench/faults/run.py [--users 200] [--seconds 600]
+
+At 15 %, 35 %, 55 % and 75 % of the run, in that order:
+
+1. ``kill -9`` the gunicorn master of web instance 1 (its workers die with it; the staging
+   supervisor starts it again, like systemd's Restart=always; nginx sends traffic to
+   instance 2 meanwhile);
+2. ``kill -9`` the Celery worker's main process (jobs being run are acknowledged late,
+   so the broker gives them again);
+3. restart Redis (``redis-cli shutdown nosave``, then ``redis-server`` as the CI starts it);
+4. restart PostgreSQL (``pg_ctlcluster … restart``).
+
+For each fault it records how long ``/readyz`` (through nginx) took to answer 200 again.
+After the load it waits for the notification outbox to drain (beat retries every minute)
+and checks: every submission acknowledged with 201 (bench/load's ``--acks`` file) is in the
+database with all its documents, each file on disk with its recorded size; every dossier
+has exactly one SMS notification row, sent; the sandbox's SMS outbox holds exactly one
+message per acknowledged dossier's phone (none lost, none twice).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from bin.stack import PY, REPO
+from bin.staging import Settings, Staging
+
+REDIS_START = [
+    "redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "-::1", "--port", "6379", "--save", "",
+    "--appendonly", "no", "--dir", "/var/lib/redis", "--logfile", "/var/log/redis/ci.log",
+]  # fmt: skip
+
+CHECK = """
+import json, os, sys
+from django.db.models import Count
+from province.dossiers.models import Dossier, Notification
+acks = [line.split() for line in open(sys.argv[1]) if line.strip()]
+codes = [code for code, _ in acks]
+found = {d.code: d for d in Dossier.objects.filter(code__in=codes).prefetch_related("documents")}
+missing = [c for c in codes if c not in found]
+bad_files = []
+for dossier in found.values():
+    for document in dossier.documents.all():
+        path = document.file.path
+        if not os.path.exists(path) or os.path.getsize(path) != document.file.size:
+            bad_files.append(f"{dossier.code}:{document.pk}")
+notes = Notification.objects.filter(dossier__code__in=codes, channel="sms")
+per_dossier = dict(notes.values_list("dossier__code").annotate(n=Count("id")))
+states = dict(notes.values_list("state").annotate(n=Count("id")))
+phones = {d.code: d.applicant_info.get("phone", "") for d in found.values()}
+print("CHECK" + json.dumps({
+    "acknowledged": len(codes), "in_database": len(found), "missing": missing[:20],
+    "documents": sum(d.documents.count() for d in found.values()), "bad_files": bad_files[:20],
+    "sms_rows_per_dossier": sorted(set(per_dossier.values())),
+    "dossiers_without_sms_row": len(set(codes) - set(per_dossier)),
+    "sms_states": states, "phones": phones,
+}))
+"""
+
+
+def ready_after(url: str, ca: Path, started: float, limit: float = 180) -> float | None:
+    """Seconds from ``started`` until ``url`` answers 200 (None: not within ``limit``)."""
+    session = requests.Session()
+    session.trust_env = False
+    while time.monotonic() - started < limit:
+        try:
+            if session.get(url, verify=str(ca), timeout=3).status_code == 200:
+                return round(time.monotonic() - started, 1)
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    return None
+
+
+def pid_of(pattern: str) -> int:
+    out = subprocess.run(["pgrep", "-o", "-f", pattern], capture_output=True, text=True, check=False).stdout.split()
+    if not out:
+        raise RuntimeError(f"no process matches {pattern!r}")
+    return int(out[0])
+
+
+def kill_web() -> str:
+    pid = pid_of("province-web-1")
+    os.kill(pid, signal.SIGKILL)
+    return f"kill -9 gunicorn master of web-1 (pid {pid})"
+
+
+def kill_worker() -> str:
+    pid = pid_of("celery -A province worker")
+    os.kill(pid, signal.SIGKILL)
+    return f"kill -9 Celery worker (pid {pid})"
+
+
+def restart_redis() -> str:
+    subprocess.run(["redis-cli", "shutdown", "nosave"], check=False, capture_output=True)
+    time.sleep(2)
+    subprocess.run(REDIS_START, check=True)
+    return "Redis shut down (nosave) and started again after 2 s"
+
+
+def restart_postgres() -> str:
+    version = sorted(os.listdir("/etc/postgresql"))[0]
+    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"], check=True)
+    return f"PostgreSQL {version}/main restarted"
+
+
+def ensure_services_up() -> None:
+    """Always leave Redis and PostgreSQL running: other people's tests use them."""
+    if subprocess.run(["redis-cli", "ping"], capture_output=True, text=True, check=False).stdout.strip() != "PONG":
+        subprocess.run(REDIS_START, check=False)
+    version = sorted(os.listdir("/etc/postgresql"))[0]
+    if subprocess.run(["pg_isready", "-h", "127.0.0.1"], capture_output=True, check=False).returncode != 0:
+        subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "start"], check=False)
+
+
+def sms_sent_to(db: Path, phones: list[str]) -> dict[str, int]:
+    with sqlite3.connect(db, timeout=30) as conn:
+        counts: dict[str, int] = {}
+        for phone in phones:
+            row = conn.execute('SELECT count(*) FROM sms_message WHERE "to" = ?', (phone,)).fetchone()
+            counts[phone] = int(row[0])
+    return counts
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--seconds", type=int, default=600)
+    parser.add_argument("--think", type=float, default=1.0)
+    args = parser.parse_args()
+    staging = Staging(Settings())
+    ca, base = staging.root / "tls" / "ca.pem", staging.s.public_url
+    acks = staging.root / f"faults-acks-{int(time.time())}.txt"
+    load = subprocess.Popen(
+        [PY, str(REPO / "bench" / "load" / "run.py"), "--users", str(args.users), "--seconds", str(args.seconds),
+         "--think", str(args.think), "--acks", str(acks)],
+        cwd=REPO, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    output: list[str] = []
+    reader = threading.Thread(target=lambda: output.extend(load.stdout or []), daemon=True)
+    reader.start()
+    faults = [(0.15, kill_web), (0.35, kill_worker), (0.55, restart_redis), (0.75, restart_postgres)]
+    # the load prepares (accounts, payload) before its clock starts: wait for its first line
+    while not output and load.poll() is None:
+        time.sleep(1)
+    time.sleep(20)  # sign-ins and ramp-up
+    started = time.monotonic()
+    events: list[dict[str, Any]] = []
+    try:
+        for at, fault in faults:
+            time.sleep(max(0.0, started + at * args.seconds - time.monotonic()))
+            moment = time.monotonic()
+            what = fault()
+            events.append(
+                {
+                    "at_s": round(moment - started, 1),
+                    "fault": what,
+                    "ready_again_s": ready_after(f"{base}/readyz", ca, moment),
+                }
+            )
+            print(json.dumps(events[-1], ensure_ascii=False), flush=True)
+    finally:
+        ensure_services_up()
+    load.wait()
+    reader.join(timeout=10)
+    text = "".join(output)
+    load_report = json.loads(text[text.index("{") :]) if "{" in text else {}
+    # let beat's retries (every 60 s) drain the outbox
+    deadline = time.monotonic() + 240
+    while True:
+        out = subprocess.run(
+            [PY, "-c", "import django; django.setup()\n" + CHECK, str(acks)],
+            cwd=REPO, env=staging.province_env(), capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+        check = json.loads(out[out.index("CHECK") + 5 :])
+        if set(check["sms_states"]) <= {"sent"} or time.monotonic() > deadline:
+            break
+        time.sleep(15)
+    phones = check.pop("phones")
+    sent = sms_sent_to(staging.root / "sandbox" / "sandbox.sqlite3", list(phones.values()))
+    check["sms_messages_per_phone"] = sorted(set(sent.values()))
+    report = {"faults": events, "checks": check, "load": load_report}
+    out_dir = REPO / "bench" / "results"
+    out_dir.mkdir(exist_ok=True)
+    (out_dir / "faults.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    print(json.dumps(report, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -5,17 +5,20 @@ django-ninja's own static files (no CDN)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import NinjaAPI
 from ninja import Status as ApiStatus
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.operation import Operation
 from ninja.params import HeaderEx, P, QueryEx
+from ninja.renderers import JSONRenderer
 
 from province.accounts.services import RequestInfo
 from province.catalogue import selectors as catalogue
@@ -59,6 +62,12 @@ Status codes 1–10 and channels 1–3 are those of the national portal (DOMAIN.
 Clients get a token with OAuth2 client credentials at `/api/oauth/token/`. Guide: docs/api.md."""
 
 
+class Utf8Json(JSONRenderer):
+    """JSON as UTF-8 text: Vietnamese stays readable (``Hồ sơ``, not ``H\\u1ed3 s\\u01a1``)."""
+
+    json_dumps_params: Mapping[str, Any] = {"ensure_ascii": False}
+
+
 class ProvinceApi(NinjaAPI):
     def get_openapi_operation_id(self, operation: Operation) -> str:
         return str(operation.view_func.__name__)
@@ -81,6 +90,7 @@ api = ProvinceApi(
     version="1.0.0",
     description=DESCRIPTION,
     urls_namespace="api-v1",
+    renderer=Utf8Json(),
 )
 
 PUBLIC_ERRORS: dict[int, Any] = {400: ErrorBody, 422: ErrorBody, 429: ErrorBody}
@@ -110,17 +120,17 @@ def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
 
 
 _PYDANTIC_MESSAGES = {
-    "missing": "Trường này là bắt buộc.",
-    "string_too_long": "Giá trị quá dài.",
-    "string_too_short": "Giá trị quá ngắn hoặc bị bỏ trống.",
-    "string_pattern_mismatch": "Giá trị không đúng định dạng.",
-    "string_type": "Phải là một chuỗi ký tự.",
-    "int_parsing": "Phải là một số nguyên.",
-    "int_type": "Phải là một số nguyên.",
-    "greater_than_equal": "Giá trị quá nhỏ.",
-    "less_than_equal": "Giá trị quá lớn.",
-    "too_long": "Quá nhiều phần tử.",
-    "json_invalid": "Nội dung JSON không hợp lệ.",
+    "missing": gettext_noop("Trường này là bắt buộc."),
+    "string_too_long": gettext_noop("Giá trị quá dài."),
+    "string_too_short": gettext_noop("Giá trị quá ngắn hoặc bị bỏ trống."),
+    "string_pattern_mismatch": gettext_noop("Giá trị không đúng định dạng."),
+    "string_type": gettext_noop("Phải là một chuỗi ký tự."),
+    "int_parsing": gettext_noop("Phải là một số nguyên."),
+    "int_type": gettext_noop("Phải là một số nguyên."),
+    "greater_than_equal": gettext_noop("Giá trị quá nhỏ."),
+    "less_than_equal": gettext_noop("Giá trị quá lớn."),
+    "too_long": gettext_noop("Quá nhiều phần tử."),
+    "json_invalid": gettext_noop("Nội dung JSON không hợp lệ."),
 }
 
 

@@ -55,3 +55,12 @@ def test_it_serves_the_docs_page_from_local_static_files(db):
     assert "/static/ninja/swagger-ui-bundle.js" in html and "/static/ninja/swagger-ui-init.js" in html
     assert "cdn" not in html.lower() and "https://" not in html
     assert Client().get("/static/ninja/swagger-ui-bundle.js").status_code == 200
+
+
+def test_it_answers_in_readable_utf8_and_in_english_on_request(db):
+    response = Client().get("/api/v1/procedures/9.999999")
+    assert response["Content-Type"].startswith("application/json")
+    assert "Không tìm thấy." in response.content.decode("utf-8")
+
+    english = Client().get("/api/v1/procedures/9.999999", HTTP_ACCEPT_LANGUAGE="en")
+    assert english.json()["error"]["message"] == "Not found."

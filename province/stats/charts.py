@@ -23,12 +23,18 @@ COLOURS = {
 }
 
 
+def n(value: float) -> str:
+    """A coordinate as SVG wants it (a dot, never the locale's decimal comma); done here
+    rather than with template filters, which cost more than the rest of the chart."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
 @dataclass(frozen=True)
 class Bar:
-    x: float
-    y: float
-    width: float
-    height: float
+    x: str
+    y: str
+    width: str
+    height: str
     colour: str
     value: int
     title: str
@@ -36,13 +42,13 @@ class Bar:
 
 @dataclass(frozen=True)
 class Tick:
-    y: float
+    y: str
     value: int
 
 
 @dataclass(frozen=True)
 class SlotLabel:
-    x: float
+    x: str
     text: str
 
 
@@ -86,14 +92,24 @@ def columns(series: list[Group], *, received_label: str, on_time_label: str, lat
         f: Figures = group.figures
         x0 = left + i * slot + (slot - 2 * bar_w) / 2
         h = f.received * scale
-        bars.append(Bar(x0, bottom - h, bar_w, h, COLOURS["received"], f.received, f"{group.label} – {received_label}"))
+        bars.append(
+            Bar(
+                n(x0),
+                n(bottom - h),
+                n(bar_w),
+                n(h),
+                COLOURS["received"],
+                f.received,
+                f"{group.label} – {received_label}",
+            )
+        )
         h_on = f.done_on_time * scale
         bars.append(
             Bar(
-                x0 + bar_w,
-                bottom - h_on,
-                bar_w,
-                h_on,
+                n(x0 + bar_w),
+                n(bottom - h_on),
+                n(bar_w),
+                n(h_on),
                 COLOURS["on_time"],
                 f.done_on_time,
                 f"{group.label} – {on_time_label}",
@@ -102,18 +118,18 @@ def columns(series: list[Group], *, received_label: str, on_time_label: str, lat
         h_late = f.done_late * scale
         bars.append(
             Bar(
-                x0 + bar_w,
-                bottom - h_on - h_late,
-                bar_w,
-                h_late,
+                n(x0 + bar_w),
+                n(bottom - h_on - h_late),
+                n(bar_w),
+                n(h_late),
                 COLOURS["late"],
                 f.done_late,
                 f"{group.label} – {late_label}",
             )
         )
         if i % every == 0:
-            labels.append(SlotLabel(left + i * slot + slot / 2, group.label))
-    ticks = [Tick(bottom - (top_value * k / 4) * scale, round(top_value * k / 4)) for k in range(5)]
+            labels.append(SlotLabel(n(left + i * slot + slot / 2), group.label))
+    ticks = [Tick(n(bottom - (top_value * k / 4) * scale), round(top_value * k / 4)) for k in range(5)]
     return ColumnChart(width, height, top, bottom, left, right, bars, ticks, labels)
 
 
@@ -122,8 +138,8 @@ class Segment:
     label: str
     value: int
     pct: float
-    x: float
-    width: float
+    x: str
+    width: str
     colour: str
 
 
@@ -134,7 +150,7 @@ def share_bar(parts: list[tuple[str, int, str]], *, width: int = 600) -> list[Se
     x = 0.0
     for label, value, colour in parts:
         share = value / total if total else 0.0
-        out.append(Segment(label, value, round(100 * share, 1), x, share * width, COLOURS[colour]))
+        out.append(Segment(label, value, round(100 * share, 1), n(x), n(share * width), COLOURS[colour]))
         x += share * width
     return out
 
@@ -144,12 +160,14 @@ class Row:
     label: str
     value: int
     pct: float | None
-    y: float
-    width: float
+    y: int
+    width: str
+    text_x: str
 
 
 def horizontal(rows: list[tuple[str, int, float | None]], *, width: int = 360, row_height: int = 30) -> list[Row]:
     peak = max([value for _, value, _ in rows] + [1])
     return [
-        Row(label, value, pct, i * row_height, (value / peak) * width) for i, (label, value, pct) in enumerate(rows)
+        Row(label, value, pct, i * row_height, n((value / peak) * width), n((value / peak) * width + 176))
+        for i, (label, value, pct) in enumerate(rows)
     ]

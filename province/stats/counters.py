@@ -272,5 +272,10 @@ def recount(*, fix: bool) -> RecountResult:
             _rewrite(DailyStat, daily)
             _rewrite(MonthlyStat, monthly)
             result.fixed = True
+            if connection.vendor == "postgresql":
+                # fresh planner statistics: after a bulk rewrite the planner would otherwise
+                # guess a handful of rows and pick slow plans until autovacuum analyses
+                with connection.cursor() as cursor:
+                    cursor.execute(f"ANALYZE {tables}")
             logger.info("stats_recount_fixed rows=%s", len(result.differing))
     return result

@@ -96,10 +96,28 @@ def pid_of(pattern: str) -> int:
     return int(out[0])
 
 
+def web_master(port: int) -> int:
+    """The gunicorn master serving ``port`` (found by its environment: no setproctitle here)."""
+    marker = f"GUNICORN_BIND=127.0.0.1:{port}".encode()
+    pids = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if marker in (entry / "environ").read_bytes().split(b"\0"):
+                    pids.add(int(entry.name))
+            except OSError:
+                continue
+    for pid in pids:
+        parent = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        if parent not in pids:
+            return pid
+    raise RuntimeError(f"no gunicorn master on port {port}")
+
+
 def kill_web() -> str:
-    pid = pid_of("province-web-1")
+    pid = web_master(Settings().first_web_port)
     os.kill(pid, signal.SIGKILL)
-    return f"kill -9 gunicorn master of web-1 (pid {pid})"
+    return f"kill -9 gunicorn master of web instance 1 (pid {pid}; its workers exit when they see it gone)"
 
 
 def kill_worker() -> str:
@@ -115,7 +133,24 @@ def restart_redis() -> str:
     return "Redis shut down (nosave) and started again after 2 s"
 
 
+def others_busy_on_postgres() -> int:
+    """Sessions at work in other databases of the server (other people's loads and tests)."""
+    import psycopg
+
+    ours = psycopg.conninfo.conninfo_to_dict(Settings().database_url)["dbname"]
+    with psycopg.connect(Settings().database_url, connect_timeout=5) as conn:
+        row = conn.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' "
+            "AND datname IS NOT NULL AND datname NOT IN (%s, 'postgres') AND state <> 'idle'",
+            (ours,),
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
 def restart_postgres() -> str:
+    busy = others_busy_on_postgres()
+    if busy and not os.environ.get("FAULTS_FORCE_POSTGRES_RESTART"):
+        return f"SKIPPED: PostgreSQL restart ({busy} sessions of other work on the shared server)"
     version = sorted(os.listdir("/etc/postgresql"))[0]
     subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"], check=True)
     return f"PostgreSQL {version}/main restarted"

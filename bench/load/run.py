@@ -187,7 +187,7 @@ class User(threading.Thread):
     def submit(self) -> None:
         run = self.run_
         key = f"load-{self.index}-{secrets.token_hex(8)}"
-        phone = "09%08d" % self.rng.randrange(10**8)
+        phone = "0912%06d" % self.rng.randrange(10**6)
         body = {
             "procedure": run.payload["procedure"],
             "applicant": {

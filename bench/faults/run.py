@@ -185,7 +185,8 @@ def main() -> None:
     acks = staging.root / f"faults-acks-{int(time.time())}.txt"
     load = subprocess.Popen(
         [PY, str(REPO / "bench" / "load" / "run.py"), "--users", str(args.users), "--seconds", str(args.seconds),
-         "--think", str(args.think), "--acks", str(acks)],
+         "--think", str(args.think), "--acks", str(acks),
+         "--report", str(REPO / "bench" / "results" / "faults-load.json")],
         cwd=REPO, stdout=subprocess.PIPE, text=True,
     )  # fmt: skip
     output: list[str] = []

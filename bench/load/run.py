@@ -345,6 +345,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=600)
     parser.add_argument("--think", type=float, default=1.0)
     parser.add_argument("--acks", default=str(REPO / "var" / "staging" / "load-acks.txt"))
+    parser.add_argument("--report", default=str(REPO / "bench" / "results" / "load.json"))
     args = parser.parse_args()
     run = Run(args)
     print(f"== preparing {args.users} VNeID accounts, the API client and the submission payload", flush=True)
@@ -395,9 +396,8 @@ def main() -> None:
         "memory_mb_peak": {k: round(v, 1) for k, v in sorted(peak.items())},
         "memory_mb_end": dict(sorted(end.items())),
     }
-    out = REPO / "bench" / "results"
-    out.mkdir(exist_ok=True)
-    (out / "load.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    Path(args.report).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.report).write_text(json.dumps(report, indent=2, ensure_ascii=False))
     print(json.dumps(report, indent=2, ensure_ascii=False))
 
 

@@ -236,3 +236,15 @@ def test_it_refuses_submission_without_the_submit_scope(db, procedure, bearer):
     assert response.json()["error"]["code"] == "insufficient_scope"
     assert 'error="insufficient_scope"' in response["WWW-Authenticate"]
     assert not Dossier.objects.exists()
+
+
+def test_it_answers_413_to_a_body_over_the_limit(kiosk, procedure, bearer, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = submission(procedure)
+    body["documents"][0]["content_base64"] = "A" * 2000
+
+    response = post(body, bearer())
+
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "too_large"
+    assert not Dossier.objects.exists()

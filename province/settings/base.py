@@ -270,6 +270,8 @@ NOTIFICATION_MAX_ATTEMPTS = envint("PROVINCE_NOTIFICATION_MAX_ATTEMPTS", 8, mini
 # production sets CELERY_BROKER_URL (or REDIS_URL) and runs `celery -A province worker/beat`.
 CELERY_BROKER_URL = envstr("CELERY_BROKER_URL", os.environ.get("REDIS_URL") or "memory://")
 CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", APP_ENV != "production")
+if not CELERY_TASK_ALWAYS_EAGER and CELERY_BROKER_URL.startswith("memory://"):
+    raise ConfigError("CELERY_BROKER_URL (or REDIS_URL) must be set when jobs go to workers")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True

@@ -1,5 +1,6 @@
-"""``python -m province send_notifications``: retry SMS/e-mail notices still pending in the
-outbox (run it from cron every minute or so; sending after commit covers the usual case)."""
+"""``python -m province send_notifications``: the sweeper that retries SMS/e-mail notices
+still pending in the outbox once their backoff has passed (the Celery beat entry runs it
+every minute; without workers run it from cron; sending after commit covers the usual case)."""
 
 from __future__ import annotations
 

@@ -170,8 +170,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "province.settings.local")
     os.environ.setdefault("PROVINCE_LOG_LEVEL", "WARNING")
     import django
+    from django.core.management import call_command
 
     django.setup()
+    call_command("migrate", interactive=False, verbosity=0)  # the queue indexes
     print(json.dumps(run(args.requests, echo), ensure_ascii=False, indent=2))
 
 

@@ -96,8 +96,10 @@ def queue_page(
     cursor of the next page (None on the last one)."""
     now = now or timezone.now()
     queue = QUEUE_KEYS[key]
-    rows = queue_rows(unit_id=officer.unit_id, key=key, now=now, soon=soon_limit(now)).select_related(
-        "procedure", "officer__person"
+    rows = (
+        queue_rows(unit_id=officer.unit_id, key=key, now=now, soon=soon_limit(now))
+        .select_related("procedure", "officer__person")
+        .defer("form_data", "procedure__legal_basis", "procedure__steps", "procedure__result", "procedure__fee_text")
     )
     if queue.by_finished:
         if after is not None and after[0] is not None:

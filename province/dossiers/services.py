@@ -291,10 +291,11 @@ def dossier_submit(
     except BaseException as exc:
         for name in stored:  # not referenced by any committed row
             DossierDocument._meta.get_field("file").storage.delete(name)
-        existing = Dossier.objects.filter(applicant=applicant, idempotency_key=idempotency_key).first()
-        if not isinstance(exc, IntegrityError) or existing is None:
-            raise
-        return existing
+        if isinstance(exc, IntegrityError):
+            existing = Dossier.objects.filter(applicant=applicant, idempotency_key=idempotency_key).first()
+            if existing is not None:
+                return existing
+        raise
     logger.info("dossier_submitted code=%s procedure=%s", dossier.code, procedure.code)
     return dossier
 

@@ -118,7 +118,8 @@ def notification_deliver(*, notification_id: int) -> bool | None:
         note.attempts += 1
         try:
             if note.channel == Notification.Channel.SMS:
-                send_sms(to=note.to, body=note.body)
+                # a retry after a timeout must not deliver twice: the gateway dedupes on the key
+                send_sms(to=note.to, body=note.body, idempotency_key=f"tthc-notification-{note.pk}")
             else:
                 send_email(to=note.to, subject=note.subject, body=note.body)
         except Exception as exc:

@@ -5,7 +5,8 @@
 - ``LocmemBackend``: keeps messages in ``outbox`` (tests read codes from there).
 - ``HttpGatewayBackend``: ``POST {"to", "body", "sender"}`` with a bearer token to an SMS
   gateway (``PROVINCE_SMS_GATEWAY_URL`` / ``PROVINCE_SMS_GATEWAY_TOKEN``); the sandbox's
-  ``/dev/sms/api/send`` in demo mode. Answers other than 201 raise ``SmsError``.
+  ``/dev/sms/api/send`` in demo mode. Answers other than 201 raise ``SmsError``. A message
+  with an idempotency key carries it in the ``Idempotency-Key`` header.
 
 Message bodies usually carry one-time codes: they are never logged, only the masked
 number and the length.
@@ -68,6 +69,8 @@ class SmsMessage:
     to: str
     body: str
     sender: str
+    # the same key on a retry lets the gateway deliver a message once (``Idempotency-Key``)
+    idempotency_key: str = ""
 
 
 class SmsBackend:
@@ -104,7 +107,10 @@ class HttpGatewayBackend(SmsBackend):
             response = requests.post(
                 url,
                 json={"to": message.to, "body": message.body, "sender": message.sender},
-                headers={"Authorization": f"Bearer {token}"},
+                headers={
+                    "Authorization": f"Bearer {token}",
+                    **({"Idempotency-Key": message.idempotency_key} if message.idempotency_key else {}),
+                },
                 timeout=settings.PROVINCE_SMS_GATEWAY_TIMEOUT_SECONDS,
             )
         except requests.RequestException as exc:
@@ -120,10 +126,13 @@ def get_backend() -> SmsBackend:
     return backend
 
 
-def send_sms(*, to: str, body: str, sender: str = DEFAULT_SENDER) -> None:
-    """Send ``body`` to the Vietnamese mobile ``to``. Raises InvalidPhoneNumber or SmsError."""
+def send_sms(*, to: str, body: str, sender: str = DEFAULT_SENDER, idempotency_key: str = "") -> None:
+    """Send ``body`` to the Vietnamese mobile ``to``. Raises InvalidPhoneNumber or SmsError.
+
+    Give an ``idempotency_key`` when the message may be retried after an unanswered attempt
+    (a timeout after the gateway took it): the gateway then delivers it once."""
     phone = normalise_phone(to)
-    message = SmsMessage(to=phone, body=body, sender=sender)
+    message = SmsMessage(to=phone, body=body, sender=sender, idempotency_key=idempotency_key)
     try:
         get_backend().send(message)
     except SmsError:

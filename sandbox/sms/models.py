@@ -10,6 +10,9 @@ class Message(models.Model):
     body = models.TextField()
     sender = models.CharField(max_length=50, default="VNeID")
     sent_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # A sender's retry of a message whose answer it never got carries the same key (the
+    # ``Idempotency-Key`` header): the gateway delivers it once.
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True, unique=True)
 
     class Meta:
         ordering = ["-sent_at", "-id"]

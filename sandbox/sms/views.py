@@ -79,7 +79,10 @@ def api_send(request: HttpRequest) -> HttpResponse:
     if not isinstance(to, str) or not isinstance(body, str) or not isinstance(sender, str):
         return _error(400, "invalid_request", _("Cần các trường to và body kiểu chuỗi"))
     try:
-        message = services.send_sms(to=to, body=body, sender=sender)
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if len(key) > 100:
+            return _error(400, "invalid_idempotency_key", _("Idempotency-Key dài quá 100 ký tự"))
+        message = services.send_sms(to=to, body=body, sender=sender, idempotency_key=key or None)
     except services.InvalidPhoneNumber:
         return _error(400, "invalid_phone", _("Số điện thoại di động Việt Nam không hợp lệ"))
     except services.InvalidMessage:

@@ -42,6 +42,18 @@ def test_it_posts_the_gateway_json_with_the_bearer_token(settings):
 
 
 @responses.activate
+def test_it_sends_the_idempotency_key_only_when_given(settings):
+    settings.PROVINCE_SMS_BACKEND = "province.notify.sms.HttpGatewayBackend"
+    settings.PROVINCE_SMS_GATEWAY_URL = GATEWAY
+    responses.add(responses.POST, GATEWAY, json={"id": 7}, status=201)
+    sms.send_sms(to="0912345678", body="x", idempotency_key="tthc-notification-7")
+    sms.send_sms(to="0912345678", body="x")
+    first, second = (call.request for call in responses.calls)
+    assert first.headers["Idempotency-Key"] == "tthc-notification-7"
+    assert "Idempotency-Key" not in second.headers
+
+
+@responses.activate
 def test_it_raises_when_the_gateway_refuses(settings):
     settings.PROVINCE_SMS_BACKEND = "province.notify.sms.HttpGatewayBackend"
     settings.PROVINCE_SMS_GATEWAY_URL = GATEWAY

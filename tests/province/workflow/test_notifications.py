@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import requests
+import responses
 import time_machine
 from django.core import mail
 from django.test import override_settings
@@ -171,3 +173,27 @@ def test_it_warns_in_the_app_only_when_sms_and_email_warnings_are_off(world: Wor
         assert workflow.due_warnings_run() >= 1
     assert Notification.objects.count() == before
     assert OfficerAlert.objects.filter(kind="overdue").exists()
+
+
+@responses.activate
+def test_it_retries_a_timed_out_sms_with_the_same_idempotency_key(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    # the gateway may have taken the first message before the timeout: the retry carries
+    # the same key, so a gateway that dedupes (the sandbox's does) delivers it once
+    gateway = "http://127.0.0.1:8001/dev/sms/api/send"
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier = world.submit()  # its notice goes to the test outbox
+    responses.add(responses.POST, gateway, body=requests.Timeout("no answer"))
+    responses.add(responses.POST, gateway, json={"id": 1}, status=201)
+    over_http = override_settings(
+        PROVINCE_SMS_BACKEND="province.notify.sms.HttpGatewayBackend", PROVINCE_SMS_GATEWAY_URL=gateway
+    )
+    with over_http, django_capture_on_commit_callbacks(execute=True):
+        workflow.dossier_receive(dossier=dossier, officer=world.officers["tiep_nhan"])
+    note = Notification.objects.filter(dossier=dossier, channel="sms").get(state="pending")
+    assert note.attempts == 1 and note.next_attempt_at is not None
+    with over_http, time_machine.travel(note.next_attempt_at + dt.timedelta(seconds=1)):
+        assert notifications.notifications_send_due() == 1
+    keys = [call.request.headers["Idempotency-Key"] for call in responses.calls]
+    assert keys == [f"tthc-notification-{note.pk}"] * 2

@@ -86,6 +86,23 @@ def test_it_sends_through_the_api(client):
     )
 
 
+def test_it_delivers_a_retried_message_once_by_its_idempotency_key(client):
+    def send(key: str, body: str = "Ho so da duoc tiep nhan"):
+        return client.post(
+            "/dev/sms/api/send",
+            {"to": "0912345678", "body": body},
+            content_type="application/json",
+            HTTP_IDEMPOTENCY_KEY=key,
+            **AUTH,
+        )
+
+    first, retry, other = send("tthc-notification-7"), send("tthc-notification-7"), send("tthc-notification-8")
+    assert first.status_code == retry.status_code == other.status_code == 201
+    assert first.json()["id"] == retry.json()["id"] != other.json()["id"]
+    assert Message.objects.count() == 2
+    assert send("k" * 101).status_code == 400 and Message.objects.count() == 2
+
+
 def test_it_defaults_the_api_sender_to_vneid(client):
     response = client.post(
         "/dev/sms/api/send",

@@ -136,6 +136,7 @@ class Stack:
                     API_DEMO_CLIENT_SECRET,
                 )
                 self.manage("province", "seed_dossiers")
+                self.manage("province", "seed_news_demo")
 
     def _serve(self, package: str, port: int, *, cpu: str | None = None) -> subprocess.Popen[bytes]:
         command = [

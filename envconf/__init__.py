@@ -114,10 +114,16 @@ def database_config(name: str, sqlite_path: Path) -> dict[str, Any]:
     SQLite gets WAL (readers proceed while one writer commits), IMMEDIATE transactions (no
     "database is locked" upgrade deadlock between two writers) and one connection kept per
     thread (opening SQLite and running the PRAGMAs per request costs more than the requests).
+
+    Connections are kept between requests (``CONN_MAX_AGE``) and checked before a request
+    reuses one (``CONN_HEALTH_CHECKS``): after a database restart every kept connection is
+    dead, and without the check each process's first request on each of them would fail.
     """
     import dj_database_url
 
-    config: dict[str, Any] = dict(dj_database_url.parse(envstr(name, f"sqlite:///{sqlite_path}"), conn_max_age=60))
+    config: dict[str, Any] = dict(
+        dj_database_url.parse(envstr(name, f"sqlite:///{sqlite_path}"), conn_max_age=60, conn_health_checks=True)
+    )
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["OPTIONS"] = {
             "transaction_mode": "IMMEDIATE",
@@ -131,9 +137,27 @@ def database_config(name: str, sqlite_path: Path) -> dict[str, Any]:
     return config
 
 
+# Redis answers in well under a millisecond: a second without a connection or an answer
+# means it is down or cut off, and a request must not wait longer than that for it.
+REDIS_CONNECT_TIMEOUT_SECONDS = 1.0
+REDIS_SOCKET_TIMEOUT_SECONDS = 2.0
+
+
 def cache_config(name: str) -> dict[str, Any]:
-    """Django's CACHES["default"]: Redis at the URL in ``name``, else local memory."""
+    """Django's CACHES["default"]: Redis at the URL in ``name``, else local memory.
+
+    Redis gets short socket timeouts (redis-py waits forever by default), so that a Redis
+    that is down or unreachable fails a cache call fast; callers that must survive that
+    (rate limits: province/ops/ratelimit.py) catch the error.
+    """
     url = envurl(name, "", schemes=("redis", "rediss", "unix"))
     if url:
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_CONNECT_TIMEOUT_SECONDS,
+                "socket_timeout": REDIS_SOCKET_TIMEOUT_SECONDS,
+            },
+        }
     return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}

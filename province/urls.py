@@ -23,3 +23,6 @@ if settings.BENCH_HELLO:
     from province.portal.hello import hello
 
     urlpatterns.append(path("bench/hello/", hello))
+
+# A clean page (JSON under /api/), 503 when the database or the cache is unreachable.
+handler500 = "province.ops.views.server_error"

@@ -1,21 +1,20 @@
 """Who is calling: OAuth2 client-credentials tokens (django-oauth-toolkit issues them at
 ``/api/oauth/token/``), the scopes a client may hold, and per-client / per-address rate limits.
 
-Rate limits are fixed windows counted with ``cache.add`` + ``cache.incr``, atomic on Redis
-across processes. ninja's own throttles were not used: they read, modify and write a list
-of timestamps (two processes can both pass the last slot) and, unless ``NINJA_NUM_PROXIES``
-is set, key anonymous callers on the client-supplied ``X-Forwarded-For``.
+Rate limits are fixed one-minute windows counted by ``province.ops.ratelimit`` (atomic on
+Redis across processes; per process while Redis is down). ninja's own throttles were not
+used: they read, modify and write a list of timestamps (two processes can both pass the
+last slot) and, unless ``NINJA_NUM_PROXIES`` is set, key anonymous callers on the
+client-supplied ``X-Forwarded-For``.
 """
 
 from __future__ import annotations
 
 import hashlib
-import time
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +25,8 @@ from oauth2_provider.models import get_access_token_model
 from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauth2_provider.scopes import SettingsScopes
 from oauth2_provider.views import TokenView
+
+from province.ops import ratelimit
 
 from .errors import ApiError
 from .models import ApiClient, known_scopes
@@ -62,24 +63,13 @@ class ClientValidator(OAuth2Validator):
         return application
 
 
-def _count(key: str) -> int:
-    """This window's count for ``key``, after counting this request."""
-    window = int(time.time()) // WINDOW_SECONDS
-    full_key = f"api-rate:{key}:{window}"
-    cache.add(full_key, 0, WINDOW_SECONDS * 2)
-    try:
-        return int(cache.incr(full_key))
-    except ValueError:  # expired between add and incr
-        cache.set(full_key, 1, WINDOW_SECONDS * 2)
-        return 1
+def _hit(key: str, limit: int) -> ratelimit.Hit:
+    """Count this request for ``key`` in the current minute."""
+    return ratelimit.hit("api", key, limit=limit, window=WINDOW_SECONDS)
 
 
-def _seconds_left() -> int:
-    return WINDOW_SECONDS - int(time.time()) % WINDOW_SECONDS
-
-
-def _too_many() -> ApiError:
-    wait = _seconds_left()
+def _too_many(hit: ratelimit.Hit) -> ApiError:
+    wait = hit.retry_after
     return ApiError(
         429,
         "rate_limited",
@@ -98,10 +88,10 @@ class AnonymousRate(BaseThrottle):
     """The public endpoints: ``API_ANONYMOUS_RATE_PER_MINUTE`` per address."""
 
     def allow_request(self, request: HttpRequest) -> bool:
-        return _count(f"anon:{client_address(request)}") <= settings.API_ANONYMOUS_RATE_PER_MINUTE
+        return not _hit(f"anon:{client_address(request)}", settings.API_ANONYMOUS_RATE_PER_MINUTE).limited
 
     def wait(self) -> float:
-        return float(_seconds_left())
+        return float(ratelimit.seconds_left(WINDOW_SECONDS))
 
 
 class ClientToken(AuthBase):
@@ -151,8 +141,9 @@ class ClientToken(AuthBase):
                 },
             )
         limit = client.rate_per_minute or settings.API_CLIENT_RATE_PER_MINUTE
-        if _count(f"client:{client.pk}") > limit:
-            raise _too_many()
+        hit = _hit(f"client:{client.pk}", limit)
+        if hit.limited:
+            raise _too_many(hit)
         request.api_scopes = granted  # type: ignore[attr-defined]
         return client
 
@@ -171,13 +162,14 @@ def has_scope(request: HttpRequest, scope: str) -> bool:
 def token_view(request: HttpRequest) -> HttpResponse:
     """django-oauth-toolkit's token endpoint (client credentials), behind a per-address
     limit so that client secrets cannot be guessed at speed."""
-    if _count(f"token:{client_address(request)}") > settings.API_TOKEN_RATE_PER_MINUTE:
+    hit = _hit(f"token:{client_address(request)}", settings.API_TOKEN_RATE_PER_MINUTE)
+    if hit.limited:
         response = HttpResponse(
             '{"error": "slow_down", "error_description": "Too many token requests"}',
             status=429,
             content_type="application/json",
         )
-        response["Retry-After"] = str(_seconds_left())
+        response["Retry-After"] = str(hit.retry_after)
         return response
     answer: HttpResponse = TokenView.as_view()(request)
     return answer

@@ -97,8 +97,23 @@ def enqueue(ids: Iterable[int]) -> None:
     """Hand each notification to the background job (a Celery task given the id)."""
     from .tasks import send_notification
 
+    ids = list(ids)
     for pk in ids:
-        send_notification.apply_async(args=[pk], task_id=f"notification-{pk}")
+        try:
+            send_notification.apply_async(args=[pk], task_id=f"notification-{pk}")
+        except Exception as exc:
+            broker_unreachable(ids, exc)
+            return
+
+
+def broker_unreachable(ids: list[int], exc: Exception) -> None:
+    """After commit the change is saved and acknowledged: a broker that cannot be reached
+    (Redis restarting: kombu's OperationalError) must not turn that into an error page.
+    The rows stay pending in the outbox and the sweeper (beat, every minute) sends them
+    once the broker is back. Inline (eager) jobs run here: their errors still raise."""
+    if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
+        raise exc
+    logger.warning("notification_enqueue_failed ids=%s error=%s: left to the sweeper", ids, type(exc).__name__)
 
 
 def notification_deliver(*, notification_id: int) -> bool | None:

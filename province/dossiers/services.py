@@ -13,7 +13,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -24,6 +23,7 @@ from province.accounts.services import RequestInfo, audit
 from province.backoffice.models import Unit
 from province.catalogue import eforms
 from province.catalogue.models import Agency, Procedure, ProcedureDocument, ProcedureFormVersion
+from province.ops import ratelimit
 
 from . import notifications, workflow
 from .calendar import LOCAL_TZ, add_working_days
@@ -93,17 +93,11 @@ def last_four_digits(phone: str) -> str:
 
 def lookup_rate_limited(*, client_key: str) -> bool:
     """Count one public-lookup attempt by ``client_key`` (the caller's IP address); True
-    once more than ``DOSSIER_LOOKUP_RATE`` were made in the last 15 minutes. The page and
-    the API share the counter, so using both does not double anyone's allowance."""
-    key = f"dossier-lookup:{client_key}"
-    # One cache round trip when the address is already counted (incr), two on its first
-    # attempt in the window; add() never moves the window's expiry.
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        # (or another request counted it first)
-        count = 1 if cache.add(key, 1, LOOKUP_WINDOW_SECONDS) else cache.incr(key)
-    return count > settings.DOSSIER_LOOKUP_RATE
+    once more than ``DOSSIER_LOOKUP_RATE`` were made in the current 15-minute window. The
+    page and the API share the counter, so using both does not double anyone's allowance."""
+    return ratelimit.hit(
+        "dossier-lookup", client_key, limit=settings.DOSSIER_LOOKUP_RATE, window=LOOKUP_WINDOW_SECONDS
+    ).limited
 
 
 def allocate_code(*, agency: Agency, day: Any) -> str:

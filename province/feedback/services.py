@@ -1,6 +1,6 @@
 """Writes on feedback: sending (signed in, or anonymous after phone verification) and the
-officers' answer. Rate limits are counted in the cache (Redis in production), so several
-processes share them."""
+officers' answer. The anonymous limit per address counts through ``province.ops.ratelimit``
+(shared by every process; still enforced per process while Redis is down)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from province.accounts.models import Person
 from province.accounts.services import RequestInfo, audit
 from province.backoffice.models import OfficerAccount
 from province.catalogue.models import Agency, Procedure
+from province.ops import ratelimit
 from province.stats.units import agency_ids_of_unit
 
 from .models import Feedback
@@ -42,14 +42,7 @@ class FeedbackInput:
 
 def over_limit(key: str, *, limit: int, window: int) -> bool:
     """Count one hit of ``key`` in a fixed window; True once ``limit`` is exceeded."""
-    cache_key = f"feedback-rate:{key}"
-    cache.add(cache_key, 0, window)
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:
-        cache.set(cache_key, 1, window)
-        count = 1
-    return count > limit
+    return ratelimit.hit("feedback", key, limit=limit, window=window).limited
 
 
 def anonymous_limited(client_key: str) -> bool:

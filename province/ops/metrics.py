@@ -42,6 +42,11 @@ DOSSIERS_SUBMITTED = Counter(
     "Dossiers submitted (counted when the submission commits).",
     ["channel"],
 )
+RATE_LIMIT_FALLBACK = Counter(
+    "province_rate_limit_fallback_total",
+    "Requests whose rate limit was counted in the process's memory because the cache was unreachable.",
+    ["scope"],
+)
 
 
 class OutboxCollector(Collector):

@@ -1,7 +1,15 @@
 """Readiness: can this process serve requests now? Database, cache and job broker, timed.
 
 Each check has a short timeout so that a load balancer polling ``/readyz`` gets an answer
-(503) instead of hanging when a dependency is down.
+instead of hanging when a dependency is down.
+
+Only the database is *required*: without it no page can be served, so ``/readyz`` answers
+503. Redis (cache and broker) is reported, and the status says ``degraded``, but the answer
+stays 200: every web process shares the same Redis, so failing readiness on it would take
+all of them out of the load balancer at once and turn a degraded service into no service,
+while the site keeps working without it (rate limits count per process,
+province/ops/ratelimit.py; sessions are in the database; notifications wait in the
+outbox table for the sweeper). Alerting on ``degraded`` is the monitoring's job.
 """
 
 from __future__ import annotations
@@ -78,6 +86,9 @@ def check_broker() -> str:
         conn.ensure_connection(max_retries=1, timeout=TIMEOUT_SECONDS)
     return url.split(":", 1)[0]
 
+
+# Checks whose failure makes the process not ready (503); the others only degrade it.
+REQUIRED = frozenset({"database"})
 
 CHECKS: tuple[tuple[str, Callable[[], str]], ...] = (
     ("database", check_database),

@@ -275,6 +275,15 @@ if not CELERY_TASK_ALWAYS_EAGER and CELERY_BROKER_URL.startswith("memory://"):
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
+# Redis down: sending a job fails after two quick retries (the second catches a connection
+# that died with a Redis restart) instead of a second of backoff per submission; the
+# notification stays in the outbox table and beat's sweeper sends it when Redis is back
+# (province/dossiers/notifications.py). A worker or beat waits for the broker on startup
+# and reconnects by itself after an outage (Celery's defaults, stated here on purpose).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.1, "interval_max": 0.2}
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_BEAT_SCHEDULE = {

@@ -20,6 +20,8 @@ def test_it_uses_the_url_when_set(tmp_path, monkeypatch):
     config = database_config("SOME_DATABASE_URL", tmp_path / "x.sqlite3")
     assert config["ENGINE"] == "django.db.backends.postgresql"
     assert config["NAME"] == "tthc" and config["CONN_MAX_AGE"] == 60
+    # kept connections are checked before reuse: a database restart kills them all
+    assert config["CONN_HEALTH_CHECKS"] is True
     assert "OPTIONS" not in config or "init_command" not in config["OPTIONS"]
 
 
@@ -30,6 +32,7 @@ def test_it_picks_redis_only_when_configured(monkeypatch):
     assert cache_config("SOME_REDIS_URL") == {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": "redis://127.0.0.1:6379/1",
+        "OPTIONS": {"socket_connect_timeout": 1.0, "socket_timeout": 2.0},
     }
     monkeypatch.setenv("SOME_REDIS_URL", "http://not-redis")
     with pytest.raises(ConfigError):

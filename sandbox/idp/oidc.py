@@ -9,21 +9,51 @@ when a session ends by RP-initiated logout.
 
 from __future__ import annotations
 
+import copy
 import json
+from contextvars import ContextVar
 from typing import Any
+from urllib.parse import urlsplit
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.csrf import csrf_exempt
 from oauth2_provider.exceptions import OAuthToolkitError
+from oauth2_provider.models import IDToken
 from oauth2_provider.oauth2_validators import OAuth2Validator
-from oauth2_provider.views import AuthorizationView, ConnectDiscoveryInfoView, RPInitiatedLogoutView
+from oauth2_provider.views import AuthorizationView, ConnectDiscoveryInfoView, RPInitiatedLogoutView, TokenView
+from oauthlib.oauth2.rfc6749.utils import scope_to_list
 
 from .claims import CLAIM_SCOPES, account_claims, login_method_claim
-from .models import Account, Grant, SsoSession
+from .models import Account, Client, Grant, SsoSession
 from .services import SESSION_SID_KEY, close_sso_session, current_sso_session
+
+# The clients read during one HTTP request to the authorize or token endpoint (see
+# ``RequestClientCache``); None outside such a request.
+_request_clients: ContextVar[dict[str, Client] | None] = ContextVar("sandbox_request_clients", default=None)
 
 
 class SandboxValidator(OAuth2Validator):
     oidc_claim_scope = {"sub": "openid", "sid": "openid", **CLAIM_SCOPES}
+
+    def __init__(self) -> None:
+        super().__init__()
+        # The last ID token this validator signed: (serialized JWT, its row). DOT's views
+        # build a validator per request; one entry keeps a shared validator from growing.
+        self._last_id_token: tuple[str, IDToken] | None = None
+
+    def _load_application(self, client_id: str, request: Any) -> Client | None:
+        # DOT builds a fresh oauthlib request, and reads the client again, for each step of
+        # one HTTP request (validate, then create the response); within that HTTP request
+        # the row is read once. DOT still checks that the client is usable.
+        clients = _request_clients.get()
+        if clients is not None and not request.client and client_id in clients:
+            request.client = clients[client_id]
+        client: Client | None = super()._load_application(client_id, request)
+        if clients is not None and client is not None:
+            clients[client_id] = client
+        return client
 
     def get_claim_dict(self, request: Any) -> dict[str, Any]:
         account: Account = request.user
@@ -51,10 +81,54 @@ class SandboxValidator(OAuth2Validator):
             Grant.objects.filter(pk=grant.pk).update(sid=sid)
         return grant
 
+    def _grant(self, code: str, request: Any) -> Grant | None:
+        """The grant of ``code``, read once per token request.
+
+        oauthlib asks the validator about the same code six times (scopes, the code itself,
+        redirect URI, PKCE challenge and method, nonce) and DOT reads the row each time; one
+        read, with the account and what its claims need, serves them all. The grant is
+        still deleted (and a replay refused) by DOT's ``invalidate_authorization_code``.
+        """
+        cached: Grant | None = getattr(request, "sandbox_grant", None)
+        if cached is not None and cached.code == code:
+            return cached
+        grant: Grant | None = Grant.objects.select_related("user__resident").filter(code=code).first()
+        request.sandbox_grant = grant
+        return grant
+
+    def _client_grant(self, code: str, request: Any, client: Any = None) -> Grant:
+        """The grant of ``code`` issued to the authenticated client (as DOT's ``.get``)."""
+        grant = self._grant(code, request)
+        client = client or request.client
+        if grant is None or client is None or grant.application_id != client.pk:
+            raise Grant.DoesNotExist
+        return grant
+
+    def get_authorization_code_scopes(self, client_id: str, code: str, redirect_uri: str, request: Any) -> list[str]:
+        grant = self._grant(code, request)
+        scopes: list[str] = scope_to_list(grant.scope) if grant is not None and grant.scope else []
+        return scopes
+
+    def get_authorization_code_nonce(self, client_id: str, code: str, redirect_uri: str, request: Any) -> str | None:
+        grant = self._grant(code, request)
+        return grant.nonce if grant is not None and grant.nonce else None
+
+    def confirm_redirect_uri(
+        self, client_id: str, code: str, redirect_uri: str, client: Any, request: Any, *args: Any, **kwargs: Any
+    ) -> bool:
+        allowed: bool = self._client_grant(code, request, client).redirect_uri_allowed(redirect_uri)
+        return allowed
+
+    def get_code_challenge(self, code: str, request: Any) -> str | None:
+        return self._client_grant(code, request).code_challenge or None
+
+    def get_code_challenge_method(self, code: str, request: Any) -> str | None:
+        return self._client_grant(code, request).code_challenge_method or None
+
     def validate_code(self, client_id: str, code: str, client: Any, request: Any, *args: Any, **kwargs: Any) -> bool:
         # DOT's own version, reading the grant once and also carrying its ``sid`` along.
-        grant = Grant.objects.select_related("user").filter(code=code, application=client).first()
-        if grant is None or grant.is_expired():
+        grant = self._grant(code, request)
+        if grant is None or grant.application_id != client.pk or grant.is_expired():
             return False
         request.scopes = grant.scope.split(" ")
         request.user = grant.user
@@ -74,10 +148,38 @@ class SandboxValidator(OAuth2Validator):
                 [SsoSession.clients.through(ssosession_id=sid, client_id=request.client.pk)], ignore_conflicts=True
             )
         result: str = super().finalize_id_token(id_token, token, token_handler, request)
+        self._last_id_token = (result, request.id_token)
         return result
 
+    def _load_id_token(self, token: str) -> IDToken | None:
+        # DOT links the access token to the ID token issued with it by decoding the JWT it
+        # has just signed: verify its signature, read the client again by audience and the
+        # ID token row by ``jti``. This validator has that row at hand.
+        last = self._last_id_token
+        if last is not None and last[0] == token:
+            return last[1]
+        loaded: IDToken | None = super()._load_id_token(token)
+        return loaded
 
-class SsoAuthorizationView(AuthorizationView):
+
+class RequestClientCache:
+    """Views whose validator reads each client at most once per HTTP request."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        token = _request_clients.set({})
+        try:
+            response: HttpResponse = super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        finally:
+            _request_clients.reset(token)
+        return response
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class SsoTokenView(RequestClientCache, TokenView):
+    """DOT's token endpoint; CSRF-exempt as DOT's own (clients authenticate, no cookies)."""
+
+
+class SsoAuthorizationView(RequestClientCache, AuthorizationView):
     """The authorize endpoint: passes the browser's SSO session id to the code it issues.
 
     The request (client, redirect URI, PKCE) is validated before the sign-in page is shown:
@@ -100,6 +202,29 @@ class SsoAuthorizationView(AuthorizationView):
     ) -> Any:
         credentials["sso_sid"] = request.session.get(SESSION_SID_KEY, "")
         return super().create_authorization_response(request, scopes, credentials, allow)
+
+
+def authorize_after_login(request: HttpRequest, next_url: str) -> HttpResponse | None:
+    """Answer, in this request, the authorization request that sent the browser to sign in.
+
+    When a sign-in completes with an authorize URL as its next step, the browser would be
+    redirected there only to be redirected on to the client with a code. Instead the
+    authorize view runs here on that URL, as a GET of this signed-in browser: DOT
+    validates the whole request again (client, redirect URI, PKCE, scopes, prompt) and
+    answers with the redirect to the client, or its error page. Returns ``None`` when
+    ``next_url`` is not the authorize endpoint.
+    """
+    parts = urlsplit(next_url)
+    if parts.scheme or parts.netloc or parts.path != reverse("oauth2_provider:authorize"):
+        return None
+    inner = copy.copy(request)
+    inner.method = "GET"
+    inner.GET = QueryDict(parts.query)
+    inner.POST = QueryDict()
+    inner.path = inner.path_info = parts.path
+    inner.META = {**request.META, "REQUEST_METHOD": "GET", "QUERY_STRING": parts.query, "PATH_INFO": parts.path}
+    response: HttpResponse = SsoAuthorizationView.as_view()(inner)
+    return response
 
 
 class SsoDiscoveryView(ConnectDiscoveryInfoView):

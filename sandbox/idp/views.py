@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from . import otp, throttle
 from .forms import OtpForm, PortalPasswordForm, VneidPasswordForm
 from .models import Account, AccountKind, LoginMethod, OtpChallenge, OtpPurpose
+from .oidc import authorize_after_login
 from .services import complete_login, end_sso_session, record_event, remember_next
 
 SESSION_CHALLENGE_KEY = "otp_challenge"
@@ -144,6 +145,7 @@ def otp_page(request: HttpRequest) -> HttpResponse:
     challenge = _current_challenge(request)
     if challenge is None or challenge.account is None:
         return _abandon(request, _("Phiên xác thực không còn hiệu lực. Vui lòng đăng nhập lại."))
+    account = challenge.account
     form = OtpForm()
     error: str | None = None
     status = 200
@@ -183,8 +185,10 @@ def otp_page(request: HttpRequest) -> HttpResponse:
                     if verified.purpose == OtpPurpose.VNEID_LOGIN
                     else LoginMethod.PORTAL_PASSWORD
                 )
-                assert verified.account is not None
-                return redirect(complete_login(request=request, account=verified.account, method=method))
+                # The account as read with the challenge above (the same row: a
+                # challenge's account never changes).
+                next_url = complete_login(request=request, account=account, method=method)
+                return authorize_after_login(request, next_url) or redirect(next_url)
         challenge.refresh_from_db()
     context = {
         "form": form,

@@ -156,11 +156,15 @@ def code_from(response) -> str:
 
 
 def get_code(client: HttpClient, challenge: str, **kw: str) -> str:
-    """Run authorize → login (VNeID password + OTP) → authorize again; return the code."""
+    """Run authorize → login (VNeID password + OTP); return the code.
+
+    The OTP step answers the authorization request itself: it redirects to the client
+    with the code, without a second round trip through the authorize endpoint.
+    """
     url = authorize_url(challenge, **kw)
     first = client.get(url)
     assert first.status_code == 302 and "/dang-nhap/" in first["Location"]
     client.get(first["Location"])
     after_otp = vneid_login(client)
-    assert after_otp.status_code == 302
-    return code_from(client.get(after_otp["Location"]))
+    assert after_otp.status_code == 302 and after_otp["Location"].startswith(REDIRECT_URI)
+    return code_from(after_otp)

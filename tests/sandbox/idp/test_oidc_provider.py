@@ -2,14 +2,16 @@ from __future__ import annotations
 
 import base64
 import json
+from urllib.parse import parse_qs, urlparse
 
 import pytest
+from django.test import Client as HttpClient
 from joserfc import jwt
 from joserfc.jwk import KeySet
 
 from sandbox.idp.models import SsoSession
 
-from .conftest import CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, authorize_url, get_code, pkce_pair
+from .conftest import CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, authorize_url, get_code, pkce_pair, vneid_login
 
 pytestmark = pytest.mark.django_db
 ISSUER = "http://127.0.0.1:8001/oauth2"
@@ -94,6 +96,31 @@ def test_it_signs_in_again_without_credentials_while_the_sso_session_lasts(clien
     get_code(client, challenge)
     again = client.get(authorize_url(challenge, state="st-2"))
     assert again.status_code == 302 and again["Location"].startswith(REDIRECT_URI)
+
+
+def test_it_answers_the_authorization_request_at_the_otp_step(client, an, rp):
+    _, challenge = pkce_pair()
+    first = client.get(authorize_url(challenge, state="st-7"))
+    client.get(first["Location"])
+    done = vneid_login(client)
+    # One redirect, straight to the client with the code and the client's state.
+    assert done.status_code == 302 and done["Location"].startswith(REDIRECT_URI)
+    query = parse_qs(urlparse(done["Location"]).query)
+    assert query["state"] == ["st-7"] and query["code"]
+    assert query["iss"] == [ISSUER]
+
+
+def test_it_redirects_after_sign_in_to_a_next_page_that_is_not_the_authorize_endpoint(client, an, rp):
+    client.get("/dang-nhap/", {"next": "/tai-khoan/"})
+    assert vneid_login(client)["Location"] == "/tai-khoan/"
+
+
+def test_it_exchanges_a_code_without_a_csrf_token(client, an, rp):
+    # Relying parties authenticate themselves and send no cookies: the token endpoint is
+    # exempt from CSRF checks, as django-oauth-toolkit's own.
+    verifier, challenge = pkce_pair()
+    code = get_code(client, challenge)
+    assert exchange(HttpClient(enforce_csrf_checks=True), code, verifier).status_code == 200
 
 
 def test_it_refuses_a_replayed_code(client, an, rp):
@@ -185,7 +212,7 @@ def test_it_gives_a_business_account_its_business_claims(client, business_accoun
     from .conftest import code_from, last_code
 
     done = client.post("/dang-nhap/otp/", {"ma_otp": last_code("0912345678"), "action": "confirm"})
-    code = code_from(client.get(done["Location"]))
+    code = code_from(done)
     claims = verify(client, exchange(client, code, verifier).json()["id_token"]).claims
     assert claims["LoaiTaiKhoan"] == 2
     assert claims["MaSoDoanhNghiep"] == "0901234567"
@@ -215,7 +242,7 @@ def test_it_tells_the_relying_party_how_the_person_signed_in(client, an, legacy_
     from .conftest import code_from, last_code
 
     done = other.post("/dang-nhap/otp/", {"ma_otp": last_code("0987654321"), "action": "confirm"})
-    code = code_from(other.get(done["Location"]))
+    code = code_from(done)
     claims = verify(other, exchange(other, code, verifier).json()["id_token"]).claims
     assert claims["PhuongThucXacThuc"] == "dvcqg"
     assert claims["SoCMND"] == "125678901" and "SoDinhDanh" not in claims

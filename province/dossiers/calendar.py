@@ -13,6 +13,7 @@ day is 4 office hours. A dossier received after the cut-off (``DOSSIER_CUTOFF``,
 from __future__ import annotations
 
 import datetime as dt
+import time
 from decimal import Decimal
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -41,20 +42,43 @@ def cutoff_time() -> dt.time:
     return dt.time(int(hours), int(minutes))
 
 
+# The override table, one year at a time, kept by each process for OVERRIDES_TTL seconds:
+# every submission and action counts a due date, and the table changes a few times a year.
+# An edit in this process (admin, command) clears it at once; other processes see it within
+# the TTL.
+OVERRIDES_TTL = 60.0
+_overrides_cache: dict[int, tuple[float, dict[dt.date, bool]]] = {}
+
+
+def overrides_forget(**_kwargs: object) -> None:
+    """Drop the cached override years (connected to CalendarDay's save and delete)."""
+    _overrides_cache.clear()
+
+
+def _load_overrides(year: int) -> dict[dt.date, bool]:
+    cached = _overrides_cache.get(year)
+    now = time.monotonic()
+    if cached is not None and now - cached[0] < OVERRIDES_TTL:
+        return cached[1]
+    from .models import CalendarDay
+
+    overrides = {
+        row.day: row.kind == CalendarDay.Kind.WORKING_DAY
+        for row in CalendarDay.objects.filter(day__year=year).only("day", "kind")
+    }
+    _overrides_cache[year] = (now, overrides)
+    return overrides
+
+
 class WorkingCalendar:
-    """Answers "is this a working day?", loading the override table one year at a time."""
+    """Answers "is this a working day?", reading the override table one year at a time."""
 
     def __init__(self) -> None:
         self._overrides: dict[int, dict[dt.date, bool]] = {}
 
     def _year_overrides(self, year: int) -> dict[dt.date, bool]:
         if year not in self._overrides:
-            from .models import CalendarDay
-
-            self._overrides[year] = {
-                row.day: row.kind == CalendarDay.Kind.WORKING_DAY
-                for row in CalendarDay.objects.filter(day__year=year).only("day", "kind")
-            }
+            self._overrides[year] = _load_overrides(year)
         return self._overrides[year]
 
     def is_working_day(self, day: dt.date) -> bool:

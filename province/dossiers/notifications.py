@@ -56,31 +56,47 @@ def queue(
     subject: str,
     body: str,
     sms_body: str | None = None,
+    new_event: bool = False,
 ) -> list[int]:
     """Queue the SMS and/or e-mail of one event (call inside the transaction of the change);
-    they are sent after commit. Returns the ids queued (none when already queued)."""
-    ids: list[int] = []
-    rows: list[tuple[str, str, str, str]] = []
+    they are sent after commit. Returns the ids queued (none when already queued).
+
+    ``new_event``: the event was created in this transaction (its key names a row that did
+    not exist before), so no notice of it can exist yet: the rows go in with one INSERT
+    instead of one savepoint each. A wrong ``True`` still cannot queue twice: the unique
+    key makes the INSERT, and with it the transaction, fail."""
+    notes = []
     if phone:
-        rows.append((Notification.Channel.SMS, phone, "", sms_text(sms_body or body)))
+        notes.append(Notification(channel=Notification.Channel.SMS, to=phone, body=sms_text(sms_body or body)))
     if email:
-        rows.append((Notification.Channel.EMAIL, email, subject, body))
-    for channel, to, title, text in rows:
-        try:
-            with transaction.atomic():
-                note = Notification.objects.create(
-                    dossier=dossier, event_key=event_key[:60], channel=channel, to=to, subject=title[:200], body=text
-                )
-        except IntegrityError:
-            continue  # this event was queued on this channel already
-        ids.append(note.pk)
+        notes.append(Notification(channel=Notification.Channel.EMAIL, to=email, subject=subject[:200], body=body))
+    for note in notes:
+        note.dossier = dossier
+        note.event_key = event_key[:60]
+    ids: list[int] = []
+    if new_event:
+        ids = [note.pk for note in Notification.objects.bulk_create(notes)]
+    else:
+        for note in notes:
+            try:
+                with transaction.atomic():
+                    note.save(force_insert=True)
+            except IntegrityError:
+                continue  # this event was queued on this channel already
+            ids.append(note.pk)
     if ids:
         transaction.on_commit(lambda: enqueue(ids))
     return ids
 
 
 def queue_for_applicant(
-    *, dossier: Dossier, event_key: str, subject: str, body: str, sms_body: str | None = None
+    *,
+    dossier: Dossier,
+    event_key: str,
+    subject: str,
+    body: str,
+    sms_body: str | None = None,
+    new_event: bool = False,
 ) -> list[int]:
     """Queue a notice to the dossier's applicant, at the contact given with the dossier,
     on the channels the applicant chose."""
@@ -89,21 +105,28 @@ def queue_for_applicant(
     phone = str(info.get("phone") or "") if person.notify_sms else ""
     email = str(info.get("email") or "") if person.notify_email else ""
     return queue(
-        dossier=dossier, event_key=event_key, phone=phone, email=email, subject=subject, body=body, sms_body=sms_body
+        dossier=dossier,
+        event_key=event_key,
+        phone=phone,
+        email=email,
+        subject=subject,
+        body=body,
+        sms_body=sms_body,
+        new_event=new_event,
     )
 
 
 def enqueue(ids: Iterable[int]) -> None:
-    """Hand each notification to the background job (a Celery task given the id)."""
-    from .tasks import send_notification
+    """Hand the notifications of one event to the background job: one message for all of
+    them (the SMS and the e-mail), each delivered and retried on its own by the task."""
+    from .tasks import send_notifications
 
     ids = list(ids)
-    for pk in ids:
+    if ids:
         try:
-            send_notification.apply_async(args=[pk], task_id=f"notification-{pk}")
+            send_notifications.apply_async(args=[ids], task_id=f"notifications-{'-'.join(map(str, ids))}")
         except Exception as exc:
             broker_unreachable(ids, exc)
-            return
 
 
 def broker_unreachable(ids: list[int], exc: Exception) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -103,21 +103,22 @@ def lookup_rate_limited(*, client_key: str) -> bool:
 def allocate_code(*, agency: Agency, day: Any) -> str:
     """The next code ``{agency}-{yyMMdd}-{NNNN}``; call inside the submit transaction.
 
-    The counter row is locked with SELECT … FOR UPDATE (PostgreSQL) until the transaction
-    ends, so concurrent submissions from any number of processes get consecutive numbers;
+    One upsert (``INSERT … ON CONFLICT DO UPDATE … RETURNING``) creates the agency's row
+    for the day or increments it, and leaves the row locked until the transaction ends: on
+    PostgreSQL a concurrent submission to the same agency waits for the commit and then
+    increments the committed value, so any number of processes get consecutive numbers;
     on SQLite the IMMEDIATE transaction mode (settings) serialises writers instead.
     """
     assert transaction.get_connection().in_atomic_block, "allocate_code needs a transaction"
-    try:
-        with transaction.atomic():
-            AgencyDayCounter.objects.get_or_create(agency=agency, day=day)
-    except IntegrityError:
-        # another transaction created the row first: it exists now
-        pass
-    counter = AgencyDayCounter.objects.select_for_update().get(agency=agency, day=day)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{agency.code}-{day:%y%m%d}-{counter.last:04d}"
+    table = connection.ops.quote_name(AgencyDayCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (agency_id, day, last) VALUES (%s, %s, 1) "  # noqa: S608 (table name from the model)
+            f"ON CONFLICT (agency_id, day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [agency.pk, day],
+        )
+        (last,) = cursor.fetchone()
+    return f"{agency.code}-{day:%y%m%d}-{last:04d}"
 
 
 def _receiving_agency(procedure: Procedure, agency: Agency | None) -> Agency:
@@ -309,8 +310,9 @@ def _write_files(documents: Sequence[DocumentInput], submitted_at: Any) -> list[
 def _store_documents(
     dossier: Dossier, documents: Sequence[DocumentInput], *, stored: Sequence[str] | None = None
 ) -> None:
-    """The dossier's document rows; the files are written here unless ``stored`` names the
-    ones already written by ``_write_files`` (same order)."""
+    """The dossier's document rows (one INSERT); the files are written here unless
+    ``stored`` names the ones already written by ``_write_files`` (same order)."""
+    rows = []
     for index, doc in enumerate(documents):
         row = DossierDocument(
             dossier=dossier,
@@ -325,7 +327,8 @@ def _store_documents(
             row.file.name = stored[index]
         else:
             row.file.save(doc.file.name, ContentFile(doc.file.content), save=False)
-        row.save()
+        rows.append(row)
+    DossierDocument.objects.bulk_create(rows)
 
 
 def _queue_notice(dossier: Dossier, event: DossierEvent) -> None:
@@ -341,7 +344,7 @@ def _queue_notice(dossier: Dossier, event: DossierEvent) -> None:
         "due": due,
     }
     notifications.queue_for_applicant(
-        dossier=dossier, event_key=f"event:{event.pk}", subject=subject, body=text, sms_body=sms
+        dossier=dossier, event_key=f"event:{event.pk}", subject=subject, body=text, sms_body=sms, new_event=True
     )
 
 

@@ -9,12 +9,31 @@ from celery import shared_task
 from . import notifications, workflow
 
 
+def _deliver(task: Any, notification_ids: list[int]) -> None:
+    failed = [pk for pk in notification_ids if notifications.notification_deliver(notification_id=pk) is False]
+    if failed and not task.request.is_eager:
+        from .models import Notification
+
+        pending = list(Notification.objects.filter(pk__in=failed, state=Notification.State.PENDING).only("attempts"))
+        if pending:
+            countdown = min(notifications.backoff(note.attempts).total_seconds() for note in pending)
+            raise task.retry(args=[[note.pk for note in pending]], countdown=countdown)
+
+
+@shared_task(bind=True, name="dossiers.send_notifications", max_retries=None, ignore_result=True)
+def send_notifications(self: Any, notification_ids: list[int]) -> None:
+    """Send the notifications of one event (one broker message for its SMS and e-mail);
+    on a worker the ones that failed are retried after their backoff (inline, the sweeper
+    retries them). A row already sent is skipped, so a redelivered message sends nothing twice."""
+    _deliver(self, notification_ids)
+
+
 @shared_task(bind=True, name="dossiers.send_notification", max_retries=None, ignore_result=True)
 def send_notification(self: Any, notification_id: int) -> None:
-    """Send one notification; on a worker a failure is retried after the row's backoff
-    (inline, the sweeper retries it)."""
-    outcome = notifications.notification_deliver(notification_id=notification_id)
-    if outcome is False and not self.request.is_eager:
+    """One notification: the message of releases before ``send_notifications``, kept so
+    that messages queued before an upgrade are still delivered."""
+    failed = notifications.notification_deliver(notification_id=notification_id) is False
+    if failed and not self.request.is_eager:
         from .models import Notification
 
         note = Notification.objects.filter(pk=notification_id, state=Notification.State.PENDING).first()

@@ -362,7 +362,9 @@ def transition(
     )
     if change.notice is not None:
         subject, body = change.notice
-        notifications.queue_for_applicant(dossier=locked, event_key=f"event:{event.pk}", subject=subject, body=body)
+        notifications.queue_for_applicant(
+            dossier=locked, event_key=f"event:{event.pk}", subject=subject, body=body, new_event=True
+        )
     logger.info("dossier_action action=%s code=%s from=%s to=%s", action, locked.code, before, after)
     return locked
 

@@ -216,9 +216,14 @@ class FakeProvider:
 
 @pytest.fixture(autouse=True)
 def _clear_cache() -> Any:
+    from province.dossiers.calendar import overrides_forget
+
+    # the calendar's per-process cache would otherwise keep a rolled-back test's days
+    overrides_forget()
     cache.clear()
     yield
     cache.clear()
+    overrides_forget()
 
 
 @pytest.fixture

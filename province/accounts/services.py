@@ -245,9 +245,20 @@ def _sign_in(
         )
     else:
         previous_person_id = identity.person_id
-        for name, value in identity_values.items():
-            setattr(identity, name, value)
-        identity.save(update_fields=list(identity_values))
+        # only what changed (and the sign-in time): most sign-ins change nothing else
+        changed = [
+            name
+            for name, value in identity_values.items()
+            if name not in ("person", "organisation", "last_login_at") and getattr(identity, name) != value
+        ]
+        if identity.person_id != person.pk:
+            changed.append("person")
+        if identity.organisation_id != (organisation.pk if organisation else None):
+            changed.append("organisation")
+        for name in changed:
+            setattr(identity, name, identity_values[name])
+        identity.last_login_at = now
+        identity.save(update_fields=[*changed, "last_login_at"])
         if previous_person_id != person.pk:
             audit(
                 actor=person,

@@ -259,6 +259,31 @@ def map_claims(raw: Mapping[str, Any]) -> IdentityClaims:
     )
 
 
+def names_the_person(raw: Mapping[str, Any]) -> bool:
+    """Whether these claims (an ID token's) already say who the person is: name,
+    identification level, account kind, a số định danh or CMND and, for a business, its
+    code and name, so that the sign-in need not ask the userinfo endpoint as well.
+
+    The national SSO and the sandbox put the whole released profile in the ID token as well
+    as in userinfo; a provider that puts only protocol claims there (as most do) fails this
+    test and is asked. One that puts only part of the profile there is told apart by
+    nothing, hence ``NATIONAL_SSO_ALWAYS_USERINFO``.
+    """
+    names = claim_names()
+
+    def has(field: str) -> bool:
+        # a field a deployment switched off cannot be required
+        return not names[field] or raw.get(names[field]) not in (None, "")
+
+    if not all(has(field) for field in ("full_name", "level", "account_kind")):
+        return False
+    if not (names["id_number"] and raw.get(names["id_number"])) and not (names["cmnd"] and raw.get(names["cmnd"])):
+        return False
+    if str(raw.get(names["account_kind"]) or "1") in ("2", "3"):
+        return has("business_code") and has("business_name")
+    return True
+
+
 def snapshot(raw: Mapping[str, Any]) -> dict[str, Any]:
     """The claims kept on the identity: only those we map (no nonce, hashes or tokens)."""
     keep = released_claim_names()

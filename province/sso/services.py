@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
@@ -32,7 +32,7 @@ from province.accounts.models import Organisation, Person
 
 from . import provider, tokens
 from .backends import BACKEND_PATH
-from .claims import ClaimsError, IdentityClaims, map_claims, snapshot
+from .claims import ClaimsError, IdentityClaims, map_claims, names_the_person, snapshot
 from .models import SsoSession
 
 logger = logging.getLogger(__name__)
@@ -184,7 +184,8 @@ def _fetch_tokens(request: HttpRequest) -> tuple[Any, dict[str, Any], dict[str, 
 
 
 def finish_login(request: HttpRequest) -> VerifiedLogin:
-    """Handle the provider's redirect: state, code exchange, ID token, userinfo, claims."""
+    """Handle the provider's redirect: state, code exchange, ID token, claims (read from
+    userinfo unless the verified ID token already names the person)."""
     client, token, state_data = _fetch_tokens(request)
     id_token = token.get("id_token")
     if not isinstance(id_token, str):
@@ -198,7 +199,9 @@ def finish_login(request: HttpRequest) -> VerifiedLogin:
         raise _invalid_response() from exc
 
     merged = {k: v for k, v in id_claims.items() if k not in _PROTOCOL_CLAIMS}
-    if client.load_server_metadata().get("userinfo_endpoint"):
+    if client.load_server_metadata().get("userinfo_endpoint") and (
+        provider.conf()["ALWAYS_USERINFO"] or not names_the_person(merged)
+    ):
         try:
             userinfo = dict(client.userinfo(token=token))
         except requests.RequestException as exc:
@@ -230,6 +233,17 @@ def _org_summary(organisation: Organisation) -> dict[str, Any]:
     return {"id": organisation.pk, "code": organisation.business_code, "name": organisation.name}
 
 
+def _may_be_named_by_sso_rows(session_keys: Iterable[str]) -> bool:
+    """Whether ``SsoSession`` rows may name a session holding these keys.
+
+    Rows are written only for a session that holds a signed-in citizen (``open_session``)
+    or officer (``bind_officer_session``); a session holding nothing but sign-in state
+    (Authlib's ``_state_…`` keys), as a visitor's first sign-in has, is named by none, and
+    the sign-in need not look for them.
+    """
+    return any(not key.startswith("_state_") for key in session_keys)
+
+
 def open_session(request: HttpRequest, *, login: VerifiedLogin) -> accounts.SignInResult:
     """Create/refresh the person, rotate the session and log it, all in one transaction."""
     info = accounts.RequestInfo.from_request(request)
@@ -242,12 +256,13 @@ def open_session(request: HttpRequest, *, login: VerifiedLogin) -> accounts.Sign
         )
         previous_key = request.session.session_key
         previous_user = request.session.get(auth.SESSION_KEY)
+        previous_rows = _may_be_named_by_sso_rows(request.session.keys())
         auth.login(request, result.person, backend=BACKEND_PATH)  # rotates the session key
-        if previous_key is not None:
-            if request.session.session_key == previous_key:
-                # the same person signing in again (fresh credentials): Django keeps the
-                # key in that case, but a new provider session deserves a new one
-                request.session.cycle_key()
+        if previous_key is not None and request.session.session_key == previous_key:
+            # the same person signing in again (fresh credentials): Django keeps the key in
+            # that case, but a new provider session deserves a new one
+            request.session.cycle_key()
+        if previous_key is not None and previous_rows:
             old_rows = SsoSession.objects.filter(session_key=previous_key, ended_at__isnull=True)
             if previous_user is None or str(previous_user) == str(result.person.pk):
                 # the officer session of the same human survives the rotation: it follows
@@ -267,11 +282,11 @@ def open_session(request: HttpRequest, *, login: VerifiedLogin) -> accounts.Sign
         session[SESSION_ID_TOKEN] = login.id_token
         session[SESSION_SID] = login.claims.sid
         session[SESSION_AUTH_AT] = session[SESSION_LAST_SEEN] = int(time.time())
-        orgs = [_org_summary(org) for org in result.person.organisations.order_by("name")]
-        session[SESSION_ORGS] = orgs
+        represented = result.person.organisations.order_by("name").values_list("pk", "business_code", "name")
+        session[SESSION_ORGS] = [{"id": pk, "code": code, "name": name} for pk, code, name in represented]
         session[SESSION_ACTING_ORG] = _org_summary(result.organisation) if result.organisation else None
-        if session.session_key is None:
-            session.save()
+        # written in this transaction (and not again by the response: province.sso.sessions)
+        session.save()
         SsoSession.objects.create(
             issuer=login.issuer,
             sid=login.claims.sid,

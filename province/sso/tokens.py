@@ -2,8 +2,9 @@
 
 Written on joserfc directly rather than through Authlib's ``parse_id_token`` because
 (1) Authlib takes the allowed algorithms from the provider's metadata, and we accept RS256
-only whatever the provider advertises; (2) its JWKS lives in a per-process dict, while
-ours is in the shared Django cache with a rate-limited re-fetch on an unknown kid; and
+only whatever the provider advertises; (2) its JWKS lives in a per-process dict only, while
+ours is in the shared Django cache (with a short-lived copy per process, see
+``provider``) and re-fetched, rate-limited, on an unknown kid; and
 (3) Authlib has no logout-token validation, which needs the same signature checks.
 """
 
@@ -36,23 +37,32 @@ class VerifiedToken:
     claims: dict[str, Any]
 
 
-def _key_set(jwks: dict[str, Any]) -> KeySet:
-    try:
-        return KeySet.import_key_set(jwks)  # type: ignore[arg-type]
-    except (JoseError, ValueError, TypeError, KeyError) as exc:
-        raise TokenError(f"unusable JWKS: {exc}") from exc
-
-
 def _has_kid(keys: KeySet, kid: str | None) -> bool:
     return kid is None or any(key.kid == kid for key in keys.keys)
 
 
-def verify_signature(value: str) -> VerifiedToken:
-    """Check the compact JWS against the provider's JWKS (RS256 only).
+def _keys_for(kid: str | None) -> KeySet:
+    """The provider's keys, holding ``kid`` if the provider has it.
 
-    An unknown ``kid`` triggers one JWKS re-fetch (the provider may have rotated keys);
-    if the kid is still unknown the token is refused.
+    An unknown ``kid`` is looked for in the shared cache (another process may have fetched
+    a rotated set already), then triggers one JWKS re-fetch (rate-limited); if the kid is
+    still unknown the caller refuses the token.
     """
+    try:
+        keys = provider.signing_keys()
+        if not _has_kid(keys, kid):
+            keys = provider.signing_keys(from_shared_cache=True)
+        if not _has_kid(keys, kid):
+            refreshed = provider.refresh_jwks_once()
+            if refreshed is not None:
+                keys = refreshed
+    except provider.UnusableJwks as exc:
+        raise TokenError(f"unusable JWKS: {exc}") from exc
+    return keys
+
+
+def verify_signature(value: str) -> VerifiedToken:
+    """Check the compact JWS against the provider's JWKS (RS256 only)."""
     try:
         header = jws.extract_compact(value.encode("ascii")).headers()
     except (JoseError, ValueError, UnicodeError) as exc:
@@ -60,13 +70,9 @@ def verify_signature(value: str) -> VerifiedToken:
     if header.get("alg") not in ALGORITHMS:
         raise TokenError(f"algorithm {header.get('alg')!r} is not allowed")
     kid = header.get("kid")
-    keys = _key_set(provider.load_jwks())
+    keys = _keys_for(kid)
     if not _has_kid(keys, kid):
-        refreshed = provider.refresh_jwks_once()
-        if refreshed is not None:
-            keys = _key_set(refreshed)
-        if not _has_kid(keys, kid):
-            raise TokenError(f"unknown key id {kid!r}")
+        raise TokenError(f"unknown key id {kid!r}")
     try:
         token = jwt.decode(value, keys, algorithms=list(ALGORITHMS), registry=_REGISTRY)
     except (JoseError, ValueError) as exc:

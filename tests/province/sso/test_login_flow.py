@@ -217,8 +217,11 @@ def test_it_sets_a_timeout_on_every_call_to_the_provider(client, provider):
 def test_it_still_ends_the_portal_session_when_the_provider_is_down(client, provider):
     from django.core.cache import cache
 
+    from province.sso import provider as provider_module
+
     provider.login(client)
-    cache.clear()  # forget the discovery document
+    cache.clear()  # forget the discovery document, in the shared cache and in this process
+    provider_module.forget()
     provider.rsps.replace("GET", provider_discovery(), body=requests.ConnectionError("down"))
     response = client.post("/dang-xuat/")
     assert (response.status_code, response["Location"]) == (302, "/")

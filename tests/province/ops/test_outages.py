@@ -37,6 +37,7 @@ WINDOW_START = dt.datetime(2026, 3, 2, 9, 0, 5, tzinfo=dt.UTC)
 @pytest.fixture
 def redis_down(settings: Any) -> Any:
     settings.CACHES = {
+        **settings.CACHES,  # other caches (template fragments, in process memory) stay
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": UNREACHABLE,

@@ -59,6 +59,7 @@ def test_it_stays_ready_but_degraded_when_the_broker_does_not_answer(client, set
 
 def test_it_stays_ready_but_degraded_when_the_cache_does_not_answer(client, settings):
     settings.CACHES = {
+        **settings.CACHES,  # other caches (template fragments, in process memory) stay
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",

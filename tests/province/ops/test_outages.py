@@ -42,7 +42,7 @@ def redis_down(settings: Any) -> Any:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": UNREACHABLE,
             "OPTIONS": {"socket_connect_timeout": 1.0, "socket_timeout": 1.0},
-        }
+        },
     }
     ratelimit.reset()
     yield

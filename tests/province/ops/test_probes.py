@@ -64,7 +64,7 @@ def test_it_stays_ready_but_degraded_when_the_cache_does_not_answer(client, sett
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
             "OPTIONS": {"socket_connect_timeout": 1.0, "socket_timeout": 1.0},
-        }
+        },
     }
     response = client.get("/readyz")
     assert response.status_code == 200

@@ -15,6 +15,7 @@ from contextvars import ContextVar
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -176,7 +177,20 @@ class RequestClientCache:
 
 @method_decorator(csrf_exempt, name="dispatch")
 class SsoTokenView(RequestClientCache, TokenView):
-    """DOT's token endpoint; CSRF-exempt as DOT's own (clients authenticate, no cookies)."""
+    """DOT's token endpoint; CSRF-exempt as DOT's own (clients authenticate, no cookies).
+
+    The whole exchange is one transaction, kept only when tokens are issued: DOT writes the
+    ID token, the access and refresh tokens and deletes the code in separate transactions,
+    so a refused request (a code replayed concurrently, whose deletion finds nothing) left
+    the tokens it had written behind. One commit instead of four also costs less.
+    """
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        with transaction.atomic():
+            response: HttpResponse = super().post(request, *args, **kwargs)
+            if response.status_code != 200:
+                transaction.set_rollback(True)
+        return response
 
 
 class SsoAuthorizationView(RequestClientCache, AuthorizationView):

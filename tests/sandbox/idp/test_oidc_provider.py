@@ -278,3 +278,24 @@ def test_it_rotates_keys_keeping_the_previous_one(tmp_path):
 def test_it_never_puts_the_private_key_in_the_jwks(client, db):
     body = json.dumps(client.get("/oauth2/.well-known/jwks.json").json())
     assert '"d"' not in body and '"p"' not in body
+
+
+def test_it_keeps_no_tokens_from_an_exchange_that_fails_at_the_end(client, an, rp, monkeypatch):
+    # As when a concurrent exchange of the same code deleted it first: the code's deletion
+    # finds nothing, the request is refused, and the tokens written before are not kept.
+    from oauth2_provider.models import AccessToken, IDToken, RefreshToken
+    from oauthlib.oauth2.rfc6749 import errors
+
+    from sandbox.idp.oidc import SandboxValidator
+
+    def already_used(self, client_id, code, request, *args, **kwargs):
+        raise errors.InvalidGrantError(request=request)
+
+    verifier, challenge = pkce_pair()
+    code = get_code(client, challenge)
+    monkeypatch.setattr(SandboxValidator, "invalidate_authorization_code", already_used)
+    response = exchange(client, code, verifier)
+    assert response.status_code == 400 and json.loads(response.content)["error"] == "invalid_grant"
+    assert not AccessToken.objects.exists()
+    assert not RefreshToken.objects.exists()
+    assert not IDToken.objects.exists()

@@ -356,15 +356,15 @@ def lookup(request: HttpRequest, payload: LookupIn) -> PublicDossier:
         raise ApiError(404, "not_found", _("Không tìm thấy hồ sơ với mã hồ sơ và số điện thoại đã nhập."))
     return PublicDossier(
         code=dossier.code,
-        procedure=NamedRef(code=dossier.procedure.code, name=dossier.procedure.name),
-        agency=NamedRef(code=dossier.agency.code, name=dossier.agency.name),
+        procedure=NamedRef(code=dossier.procedure_code, name=dossier.procedure_name),
+        agency=NamedRef(code=dossier.agency_code, name=dossier.agency_name),
         status=dossier.status,
-        status_name=str(Status(dossier.status).label),
+        status_name=dossier.status_label,
         submitted_at=dossier.submitted_at,
         due_at=dossier.due_at,
         timeline=[
-            TimelineEntry(at=e.at, status=e.to_status, status_name=str(Status(e.to_status).label))
-            for e in dossier.events.only("at", "to_status")
+            TimelineEntry(at=step.at, status=step.status, status_name=str(Status(step.status).label))
+            for step in dossier.steps
         ],
     )
 

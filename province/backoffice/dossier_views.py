@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from province.accounts.services import RequestInfo
-from province.dossiers import pdf_forms, queues, workflow
+from province.dossiers import pdf_forms, queues, selectors, workflow
 from province.dossiers.calendar import LOCAL_TZ
 from province.dossiers.files import FileRejected, check_upload
 from province.dossiers.models import Dossier, DossierDocument, Extension, Handoff, OfficerAlert
@@ -135,7 +135,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         {
             "dossier": dossier,
             "documents": dossier.documents.all(),
-            "events": dossier.events.select_related("actor").all(),
+            "timeline": selectors.timeline(dossier.pk, notes=True),
             "handoffs": Handoff.objects.filter(dossier=dossier).select_related("unit", "officer__person"),
             "extensions": Extension.objects.filter(dossier=dossier),
             "actions": _action_forms(dossier, officer),

@@ -5,12 +5,44 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 from dataclasses import dataclass
+from typing import Any
 
+from django.conf import settings
+from django.db import connection
 from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from province.catalogue.models import OnlineLevel, Procedure
 
-from .models import Dossier, Draft
+from .models import Dossier, DossierEvent, Draft, Status
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One step of a dossier's timeline, formatted for ``dossiers/_timeline.html``."""
+
+    iso: str  # the moment in ISO 8601, local time (``<time datetime>``)
+    shown: str  # "HH:MM dd/mm/yyyy", local time
+    status: str
+    note: str
+
+    @classmethod
+    def of(cls, at: dt.datetime, status: int, note: str = "") -> TimelineEntry:
+        local = timezone.localtime(at)
+        return cls(
+            iso=local.isoformat(), shown=local.strftime("%H:%M %d/%m/%Y"), status=str(Status(status).label), note=note
+        )
+
+
+def timeline(dossier_id: int, *, notes: bool) -> list[TimelineEntry]:
+    """The dossier's steps in order, formatted once here rather than by template filters.
+    ``notes``: the officers' and applicant's notes, for the applicant's and the officers'
+    own pages only."""
+    rows = DossierEvent.objects.filter(dossier_id=dossier_id).order_by("at", "id")
+    if notes:
+        return [TimelineEntry.of(at, status, note) for at, status, note in rows.values_list("at", "to_status", "note")]
+    return [TimelineEntry.of(at, status) for at, status in rows.values_list("at", "to_status")]
 
 
 @dataclass(frozen=True)
@@ -66,27 +98,99 @@ def online_procedures() -> QuerySet[Procedure]:
     )
 
 
-def dossier_public_lookup(*, code: str, phone_digits: str) -> Dossier | None:
+@dataclass(frozen=True)
+class PublicStep:
+    at: dt.datetime
+    status: int
+
+
+@dataclass(frozen=True)
+class PublicDossier:
+    """What the public lookup may show: the procedure, the agency, the status and dates,
+    the steps; nothing about the applicant."""
+
+    code: str
+    status: int
+    procedure_code: str
+    procedure_name: str
+    agency_code: str
+    agency_name: str
+    submitted_at: dt.datetime
+    due_at: dt.datetime | None
+    steps: tuple[PublicStep, ...]
+
+    @property
+    def status_label(self) -> str:
+        return str(Status(self.status).label)
+
+    @property
+    def submitted_shown(self) -> str:
+        return timezone.localtime(self.submitted_at).strftime("%H:%M %d/%m/%Y")
+
+    @property
+    def due_shown(self) -> str:
+        return timezone.localtime(self.due_at).strftime("%H:%M %d/%m/%Y") if self.due_at else ""
+
+    @property
+    def timeline(self) -> list[TimelineEntry]:
+        return [TimelineEntry.of(step.at, step.status) for step in self.steps]
+
+
+def _public_lookup_sql() -> str:
+    from province.catalogue.models import Agency
+
+    quote = connection.ops.quote_name
+    dossiers, events = quote(Dossier._meta.db_table), quote(DossierEvent._meta.db_table)
+    procedures, agencies = quote(Procedure._meta.db_table), quote(Agency._meta.db_table)
+    return (
+        "SELECT d.code, d.status, d.submitted_at, d.due_at, d.lookup_secret, p.code, p.name, a.code, a.name, "  # noqa: S608 (table names from the models)
+        f"e.at, e.to_status FROM {dossiers} d "
+        f"JOIN {procedures} p ON p.id = d.procedure_id JOIN {agencies} a ON a.id = d.agency_id "
+        f"LEFT JOIN {events} e ON e.dossier_id = d.id WHERE d.code = %s ORDER BY e.at, e.id"
+    )
+
+
+def _aware(value: Any) -> Any:
+    """A timestamp read with a plain cursor as the ORM would give it (SQLite hands back
+    text or naive UTC; PostgreSQL aware values)."""
+    if value is None or not settings.USE_TZ:
+        return value
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        value = value.replace(tzinfo=dt.UTC)
+    return value
+
+
+def dossier_public_lookup(*, code: str, phone_digits: str) -> PublicDossier | None:
     """The public lookup ("Tra cứu hồ sơ", the page and the API): the dossier only when the
     code and the last four digits of the applicant's phone both match (compared in constant
     time against ``Dossier.lookup_secret``); ``None`` for any mismatch, so a wrong code and
-    wrong digits look the same. Show nothing personal from the result."""
+    wrong digits look the same. Nothing personal is read.
+
+    One statement (the dossier, its procedure and agency, and its steps, on the unique code
+    index), written out rather than built by the ORM: this is the portal's busiest public
+    read, and composing the query cost more than running it."""
     from .services import lookup_digest
 
     code = code.strip()[:60]
     phone_digits = phone_digits.strip()
-    # one indexed query (code is unique) for only what a lookup shows, not the JSON columns
-    shown = ("code", "status", "channel", "submitted_at", "received_at", "due_at", "lookup_secret")
-    dossier = (
-        Dossier.objects.select_related("procedure", "agency")
-        .only(*shown, "procedure__code", "procedure__name", "agency__code", "agency__name")
-        .filter(code=code)
-        .first()
-        if code
-        else None
-    )
-    valid_digits = len(phone_digits) == 4 and phone_digits.isdigit()
-    expected = lookup_digest(code, phone_digits) if valid_digits else ""
-    if dossier is None or not expected or not hmac.compare_digest(dossier.lookup_secret, expected):
+    if not code or len(phone_digits) != 4 or not phone_digits.isdigit():
         return None
-    return dossier
+    with connection.cursor() as cursor:
+        cursor.execute(_public_lookup_sql(), [code])
+        rows = cursor.fetchall()
+    if not rows or not hmac.compare_digest(str(rows[0][4]), lookup_digest(code, phone_digits)):
+        return None
+    first = rows[0]
+    return PublicDossier(
+        code=first[0],
+        status=int(first[1]),
+        procedure_code=first[5],
+        procedure_name=first[6],
+        agency_code=first[7],
+        agency_name=first[8],
+        submitted_at=_aware(first[2]),
+        due_at=_aware(first[3]),
+        steps=tuple(PublicStep(at=_aware(row[9]), status=int(row[10])) for row in rows if row[9] is not None),
+    )

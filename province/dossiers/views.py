@@ -496,7 +496,7 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
         "dossiers/dossier_detail.html",
         {
             "dossier": dossier,
-            "events": dossier.events.all(),
+            "timeline": selectors.timeline(dossier.pk, notes=True),
             "documents": dossier.documents.filter(is_result=False).select_related("procedure_document"),
             "results": dossier.documents.filter(is_result=True),
             "can_withdraw": dossier.status in services.WITHDRAWABLE,
@@ -613,6 +613,5 @@ def lookup(request: HttpRequest) -> HttpResponse:
                 status = 404
             else:
                 context["dossier"] = dossier
-                # with dossier_id: the related manager reads it on every row, a query each if deferred
-                context["events"] = dossier.events.only("dossier_id", "at", "to_status")
+                context["timeline"] = dossier.timeline
     return render(request, "dossiers/lookup.html", context, status=status)

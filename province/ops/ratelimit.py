@@ -27,8 +27,10 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCacheClient
 
 from . import metrics
 
@@ -112,9 +114,30 @@ _local = _LocalCounters()
 _health = _Health()
 
 
+# Redis: create the window's counter or count in it, and give a new counter its expiry, in
+# one command (one round trip, atomic).
+_REDIS_INCR = "local n = redis.call('INCR', KEYS[1]) if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end return n"
+
+
+def _redis_client(backend: object) -> Any | None:
+    """The redis-py client behind Django's Redis cache, built once per cache object (Django
+    builds one per call, which costs more than the command), or None for other caches."""
+    inner = getattr(backend, "_cache", None)
+    if not isinstance(inner, RedisCacheClient):
+        return None
+    client = getattr(inner, "_ratelimit_client", None)
+    if client is None:
+        client = inner.get_client(write=True)
+        inner._ratelimit_client = client  # type: ignore[attr-defined]
+    return client
+
+
 def _shared_incr(key: str, timeout: int) -> int:
-    # One round trip once the window's counter exists (incr), two for the first request
-    # of a window; add() is atomic, so of two first requests one creates and one increments.
+    client = _redis_client(cache)
+    if client is not None:
+        return int(client.eval(_REDIS_INCR, 1, cache.make_key(key), timeout))
+    # Other caches: one call once the window's counter exists (incr), two for the first
+    # request of a window; add() is atomic, so of two first requests one creates and one increments.
     try:
         return int(cache.incr(key))
     except ValueError:  # no counter yet for this window

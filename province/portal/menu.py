@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.signals import setting_changed
 from django.urls import reverse
 from django.utils.functional import Promise
 
@@ -23,12 +24,28 @@ class MenuItem:
 _REGISTRY: dict[str, MenuItem] = {}
 
 
+_BUILT: list[tuple[MenuItem, str]] = []
+
+
 def register(item: MenuItem) -> None:
     _REGISTRY[item.key] = item
+    _BUILT.clear()
+
+
+def _urlconf_changed(*, setting: str, **_kwargs: object) -> None:
+    if setting == "ROOT_URLCONF":
+        _BUILT.clear()
+
+
+setting_changed.connect(_urlconf_changed, dispatch_uid="portal-menu-urlconf")
 
 
 def menu_items() -> list[tuple[MenuItem, str]]:
-    """Registered entries in order, with their URLs."""
-    return [
-        (item, reverse(item.url_name)) for item in sorted(_REGISTRY.values(), key=lambda item: (item.order, item.key))
-    ]
+    """Registered entries in order, with their URLs (reversed once: the URLs have no
+    language or other per-request part)."""
+    if not _BUILT:
+        _BUILT.extend(
+            (item, reverse(item.url_name))
+            for item in sorted(_REGISTRY.values(), key=lambda item: (item.order, item.key))
+        )
+    return list(_BUILT)

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import responses
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.test import Client
 from joserfc import jwt
 from joserfc.jwk import KeySet, RSAKey
@@ -221,8 +221,10 @@ def _clear_cache() -> Any:
     # the calendar's per-process cache would otherwise keep a rolled-back test's days
     overrides_forget()
     cache.clear()
+    caches["fragments"].clear()  # rendered header/footer: a test may change the province's name
     yield
     cache.clear()
+    caches["fragments"].clear()
     overrides_forget()
 
 

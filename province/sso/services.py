@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -117,7 +118,14 @@ def start_login(
     try:
         client = provider.client()
         redirect_uri = provider.conf()["REDIRECT_URI"]
-        rv = client.create_authorization_url(redirect_uri, **({"prompt": "login"} if reauthenticate else {}))
+        rv = client.create_authorization_url(
+            redirect_uri,
+            # one read of the system's random source each (Authlib draws per character)
+            state=secrets.token_urlsafe(24),
+            nonce=secrets.token_urlsafe(24),
+            code_verifier=secrets.token_urlsafe(48),  # 64 characters of RFC 7636's alphabet
+            **({"prompt": "login"} if reauthenticate else {}),
+        )
     except (provider.ProviderUnavailable, provider.ProviderMisconfigured) as exc:
         logger.warning("sso_login_start_failed %s", exc)
         raise _unavailable() from exc

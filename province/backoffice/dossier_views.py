@@ -79,8 +79,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         {
             "tabs": tabs,
             "current": queues.QUEUE_KEYS[key],
-            "rows": rows,
-            "now": now,
+            "rows": queues.queue_page_rows(rows, by_finished=queues.QUEUE_KEYS[key].by_finished, now=now),
             "next_url": next_url,
             "is_first": not request.GET.get("sau"),
             "alerts": queues.officer_alerts(officer=officer),

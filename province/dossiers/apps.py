@@ -14,9 +14,12 @@ class DossiersConfig(AppConfig):
 
         from .calendar import overrides_forget
         from .models import CalendarDay
+        from .queues import counts_forget
+        from .signals import status_changed
 
         post_save.connect(overrides_forget, sender=CalendarDay, dispatch_uid="calendar-overrides-save")
         post_delete.connect(overrides_forget, sender=CalendarDay, dispatch_uid="calendar-overrides-delete")
+        status_changed.connect(counts_forget, dispatch_uid="queue-counts-forget")
 
         register(MenuItem(key="lookup", label=_("TRA CỨU HỒ SƠ"), url_name="dossiers:lookup", order=20))
         register(MenuItem(key="online", label=_("NỘP QUA MẠNG"), url_name="dossiers:online", order=30))

@@ -81,3 +81,22 @@ def test_it_refuses_naive_datetimes_and_negative_days() -> None:
         add_working_days(dt.datetime(2026, 3, 2, 9), Decimal(1))  # noqa: DTZ001
     with pytest.raises(ValueError):
         add_working_days(at(2026, 3, 2), Decimal(-1))
+
+
+def test_it_sees_an_edited_day_at_once_in_the_editing_process(django_assert_num_queries) -> None:
+    from province.dossiers import calendar
+
+    friday = at(2026, 3, 6, 9)
+    assert add_working_days(friday, Decimal(1)) == at(2026, 3, 9, 9)
+    with django_assert_num_queries(0):  # the year's overrides are kept by the process
+        assert add_working_days(friday, Decimal(1)) == at(2026, 3, 9, 9)
+    day = CalendarDay.objects.create(day=dt.date(2026, 3, 9), kind=CalendarDay.Kind.DAY_OFF, note="Nghỉ bù")
+    assert add_working_days(friday, Decimal(1)) == at(2026, 3, 10, 9)
+    day.delete()
+    assert add_working_days(friday, Decimal(1)) == at(2026, 3, 9, 9)
+    # another process's edit: seen once the kept copy is older than the TTL
+    CalendarDay.objects.bulk_create([CalendarDay(day=dt.date(2026, 3, 9), kind=CalendarDay.Kind.DAY_OFF)])  # no signal
+    assert add_working_days(friday, Decimal(1)) == at(2026, 3, 9, 9)
+    loaded_at, overrides = calendar._overrides_cache[2026]
+    calendar._overrides_cache[2026] = (loaded_at - calendar.OVERRIDES_TTL - 1, overrides)
+    assert add_working_days(friday, Decimal(1)) == at(2026, 3, 10, 9)

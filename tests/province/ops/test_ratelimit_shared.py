@@ -1,0 +1,41 @@
+"""The shared rate-limit counter: counted in one command on Redis (with the window's
+expiry set by the first request), with add/incr on other caches; the same counts either way."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache
+
+from province.ops import ratelimit
+
+
+@pytest.fixture(autouse=True)
+def _fresh() -> None:
+    ratelimit.reset()
+
+
+def test_it_counts_each_request_of_a_key_in_its_window() -> None:
+    counts = [ratelimit.hit("test-scope", "10.0.0.1", limit=2, window=60) for _ in range(3)]
+    assert [h.count for h in counts] == [1, 2, 3]
+    assert [h.limited for h in counts] == [False, False, True]
+    assert all(h.shared for h in counts)
+    assert ratelimit.hit("test-scope", "10.0.0.2", limit=2, window=60).count == 1  # another key
+
+
+def test_it_gives_a_new_redis_counter_an_expiry_once() -> None:
+    backend = cache._connections[cache._alias]  # type: ignore[attr-defined]
+    if not isinstance(backend, RedisCache):
+        pytest.skip("the default cache is not Redis (set REDIS_URL)")
+    first = ratelimit.hit("test-ttl", "10.0.0.9", limit=5, window=120)
+    client = backend._cache.get_client(write=True)
+    index = int(time.time()) // 120
+    key = cache.make_key(f"rl:test-ttl:10.0.0.9:{index}")
+    ttl = client.ttl(key)
+    assert first.count == 1 and 0 < ttl <= 180
+    client.expire(key, 1000)
+    ratelimit.hit("test-ttl", "10.0.0.9", limit=5, window=120)
+    assert client.ttl(key) > 180  # a later request leaves the expiry alone
+    assert int(client.get(key)) == 2

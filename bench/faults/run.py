@@ -369,6 +369,15 @@ def run(args: argparse.Namespace, staging: Staging, ca: Path, base: str) -> None
     phones = check.pop("phones")
     sent = sms_sent_to(staging.root / "sandbox" / "sandbox.sqlite3", list(phones.values()))
     check["sms_messages_per_phone"] = sorted(set(sent.values()))
+    # two dossiers may carry the same (random) phone: compare with the dossiers per phone
+    dossiers_per_phone: dict[str, int] = {}
+    for phone in phones.values():
+        dossiers_per_phone[phone] = dossiers_per_phone.get(phone, 0) + 1
+    check["phones_where_sms_differ_from_dossiers"] = {
+        phone: {"dossiers": n, "sms": sent.get(phone, 0)}
+        for phone, n in dossiers_per_phone.items()
+        if sent.get(phone, 0) != n
+    }
     report = {"faults": events, "prober_before_faults": before, "checks": check, "load": load_report}
     out_dir = REPO / "bench" / "results"
     out_dir.mkdir(exist_ok=True)

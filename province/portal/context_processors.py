@@ -7,7 +7,7 @@ from django.http import HttpRequest
 
 from province.sso.services import SESSION_ACTING_ORG, SESSION_ORGS
 
-from .menu import menu_items
+from .menu import menu_items, set_language_url
 
 
 def portal(request: HttpRequest) -> dict[str, Any]:
@@ -21,6 +21,7 @@ def portal(request: HttpRequest) -> dict[str, Any]:
         "SESSION_IDLE_SECONDS": settings.SESSION_IDLE_SECONDS,
         "SESSION_WARNING_SECONDS": settings.SESSION_WARNING_SECONDS,
         "menu": menu,
+        "SET_LANGUAGE_URL": set_language_url(),
         # the menu entry of this page, if it is one: part of the cached header's key
         "menu_current": next((url for _item, url in menu if url == request.path), ""),
         "acting_org": session.get(SESSION_ACTING_ORG) if session is not None else None,

@@ -22,30 +22,41 @@ class MenuItem:
 
 
 _REGISTRY: dict[str, MenuItem] = {}
-
-
-_BUILT: list[tuple[MenuItem, str]] = []
+# Built once (the URLs have no language or other per-request part); replaced whole, never
+# extended in place, so that threads building it at the same time cannot duplicate entries.
+_built: tuple[tuple[MenuItem, str], ...] | None = None
+_set_language: str | None = None
 
 
 def register(item: MenuItem) -> None:
+    global _built
     _REGISTRY[item.key] = item
-    _BUILT.clear()
+    _built = None
+
+
+def set_language_url() -> str:
+    """The language switch's URL (every page's footer), reversed once."""
+    global _set_language
+    if _set_language is None:
+        _set_language = reverse("set_language")
+    return _set_language
 
 
 def _urlconf_changed(*, setting: str, **_kwargs: object) -> None:
+    global _built, _set_language
     if setting == "ROOT_URLCONF":
-        _BUILT.clear()
+        _built = _set_language = None
 
 
 setting_changed.connect(_urlconf_changed, dispatch_uid="portal-menu-urlconf")
 
 
 def menu_items() -> list[tuple[MenuItem, str]]:
-    """Registered entries in order, with their URLs (reversed once: the URLs have no
-    language or other per-request part)."""
-    if not _BUILT:
-        _BUILT.extend(
-            (item, reverse(item.url_name))
-            for item in sorted(_REGISTRY.values(), key=lambda item: (item.order, item.key))
-        )
-    return list(_BUILT)
+    """Registered entries in order, with their URLs."""
+    global _built
+    built = _built
+    if built is None:
+        ordered = sorted(_REGISTRY.values(), key=lambda item: (item.order, item.key))
+        built = tuple((item, reverse(item.url_name)) for item in ordered)
+        _built = built
+    return list(built)

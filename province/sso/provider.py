@@ -25,11 +25,12 @@ import requests
 from authlib.integrations.django_client import DjangoOAuth2App, OAuth
 from authlib.integrations.requests_client import OAuth2Session
 from django.conf import settings
-from django.core.cache import cache
 from django.core.signals import setting_changed
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 from requests.adapters import HTTPAdapter
+
+from province.ops import softcache
 
 logger = logging.getLogger(__name__)
 
@@ -154,7 +155,7 @@ def load_metadata(*, force: bool = False) -> dict[str, Any]:
         held = _held("metadata")
         if held is not None:
             return cast(dict[str, Any], held)
-        cached = cache.get(_METADATA_KEY)
+        cached = softcache.get(_METADATA_KEY)
         if cached is not None:
             return cast(dict[str, Any], _hold("metadata", cached))
     metadata = _get_json(discovery_url())
@@ -163,19 +164,19 @@ def load_metadata(*, force: bool = False) -> dict[str, Any]:
     for field in ("authorization_endpoint", "token_endpoint", "jwks_uri"):
         if not metadata.get(field):
             raise ProviderMisconfigured(f"discovery lacks {field}")
-    cache.set(_METADATA_KEY, metadata, conf()["METADATA_CACHE_SECONDS"])
+    softcache.set(_METADATA_KEY, metadata, conf()["METADATA_CACHE_SECONDS"])
     return cast(dict[str, Any], _hold("metadata", metadata))
 
 
 def load_jwks(*, force: bool = False) -> dict[str, Any]:
     if not force:
-        cached = cache.get(_JWKS_KEY)
+        cached = softcache.get(_JWKS_KEY)
         if cached is not None:
             return cast(dict[str, Any], cached)
     jwks = _get_json(str(load_metadata()["jwks_uri"]))
     if not isinstance(jwks.get("keys"), list):
         raise ProviderUnavailable("JWKS has no keys list")
-    cache.set(_JWKS_KEY, jwks, conf()["METADATA_CACHE_SECONDS"])
+    softcache.set(_JWKS_KEY, jwks, conf()["METADATA_CACHE_SECONDS"])
     return jwks
 
 
@@ -214,7 +215,7 @@ def signing_keys(*, from_shared_cache: bool = False) -> KeySet:
 
 def refresh_jwks_once() -> KeySet | None:
     """Re-fetch the JWKS after an unknown kid, unless another request just did."""
-    if not cache.add(_JWKS_REFRESH_LOCK, 1, JWKS_MIN_REFRESH_SECONDS):
+    if not softcache.add(_JWKS_REFRESH_LOCK, 1, JWKS_MIN_REFRESH_SECONDS):
         return None
     logger.info("sso_jwks_refetch")
     return _parsed(load_jwks(force=True))

@@ -20,7 +20,6 @@ import requests
 from authlib.common.errors import AuthlibBaseError
 from django.conf import settings
 from django.contrib import auth
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Case, DateTimeField, F, Q, Value, When
 from django.http import HttpRequest, HttpResponse
@@ -30,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from province.accounts import services as accounts
 from province.accounts.models import Organisation, Person
+from province.ops import softcache
 
 from . import provider, tokens
 from .backends import BACKEND_PATH
@@ -403,7 +403,9 @@ def backchannel_logout(*, logout_token: str) -> int:
     exp = claims.get("exp")
     ttl = int(exp - time.time()) if isinstance(exp, int | float) else 0
     ttl = max(ttl, 0) + 2 * provider.conf()["LEEWAY_SECONDS"] + 600
-    if not cache.add(f"sso:logout-jti:{issuer}:{claims['jti']}", 1, ttl):
+    # without the shared cache the replay check holds per process: replaying a logout token
+    # can only end sessions that its first delivery ended already
+    if not softcache.add(f"sso:logout-jti:{issuer}:{claims['jti']}", 1, ttl):
         raise tokens.TokenError("logout token replayed (jti seen)")
     rows = SsoSession.objects.filter(issuer=issuer, ended_at__isnull=True)
     if claims.get("sid"):

@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.test import Client
 from joserfc.jwk import KeySet
 
+from province.ops import softcache
 from province.sso import provider as provider_module
 from tests.province.conftest import DISCOVERY_URL, JWKS_URL, rsa_key
 
@@ -52,7 +53,7 @@ def test_it_fetches_and_parses_the_provider_documents_once_for_many_sign_ins(pro
 
     monkeypatch.setattr(provider_module.KeySet, "import_key_set", counting_import)
     shared = CountingCache()
-    monkeypatch.setattr(provider_module, "cache", shared)
+    monkeypatch.setattr(softcache, "cache", shared)  # the shared cache, as the provider reads it
 
     assert [sign_in(provider) for _ in range(3)] == [302, 302, 302]
     assert calls_to(provider, DISCOVERY_URL) == 1 and calls_to(provider, JWKS_URL) == 1
@@ -65,7 +66,7 @@ def test_it_reads_the_shared_cache_again_once_its_copy_is_old(provider, monkeypa
     now = [1000.0]
     monkeypatch.setattr(provider_module, "_clock", lambda: now[0])
     shared = CountingCache()
-    monkeypatch.setattr(provider_module, "cache", shared)
+    monkeypatch.setattr(softcache, "cache", shared)  # the shared cache, as the provider reads it
     assert sign_in(provider) == 302
     assert sign_in(provider) == 302
     assert shared.reads[provider_module._JWKS_KEY] == 1

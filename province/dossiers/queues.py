@@ -6,12 +6,10 @@ statuses whose clock runs, ``dossiers_unit_finished`` for returned ones)."""
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.db.models.fields.json import KT
@@ -20,11 +18,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from province.backoffice.models import OfficerAccount, Role
+from province.ops import softcache
 
 from .calendar import WorkingCalendar
 from .models import Dossier, OfficerAlert, Status
-
-logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 50
 COUNT_CAP = 999
@@ -111,14 +108,7 @@ def counts_forget(*, dossier: Dossier, **_kwargs: object) -> None:
     counts within ``COUNTS_CACHE_SECONDS``)."""
     if dossier.unit_id is not None:
         key = _counts_key(dossier.unit_id)
-        transaction.on_commit(lambda: _cache_delete(key))
-
-
-def _cache_delete(key: str) -> None:
-    try:
-        cache.delete(key)
-    except Exception:
-        logger.warning("queue_counts_forget_failed")
+        transaction.on_commit(lambda: softcache.delete(key))
 
 
 def queue_counts(*, officer: OfficerAccount, now: dt.datetime | None = None) -> dict[str, int]:
@@ -126,17 +116,11 @@ def queue_counts(*, officer: OfficerAccount, now: dt.datetime | None = None) -> 
     unit for ``COUNTS_CACHE_SECONDS`` (every officer of the unit loads them with every
     queue page) and forgotten when one of its dossiers changes status."""
     key = _counts_key(officer.unit_id)
-    try:
-        cached = cache.get(key)
-    except Exception:
-        cached = None
+    cached = softcache.get(key)
     if cached is not None:
         return dict(cached)
     counts = _count(officer=officer, now=now)
-    try:
-        cache.set(key, counts, COUNTS_CACHE_SECONDS)
-    except Exception:
-        logger.warning("queue_counts_cache_failed")
+    softcache.set(key, counts, COUNTS_CACHE_SECONDS)
     return counts
 
 

@@ -28,17 +28,11 @@ def send_notifications(self: Any, notification_ids: list[int]) -> None:
     _deliver(self, notification_ids)
 
 
-@shared_task(bind=True, name="dossiers.send_notification", max_retries=None, ignore_result=True)
-def send_notification(self: Any, notification_id: int) -> None:
+@shared_task(name="dossiers.send_notification", ignore_result=True)
+def send_notification(notification_id: int) -> None:
     """One notification: the message of releases before ``send_notifications``, kept so
-    that messages queued before an upgrade are still delivered."""
-    failed = notifications.notification_deliver(notification_id=notification_id) is False
-    if failed and not self.request.is_eager:
-        from .models import Notification
-
-        note = Notification.objects.filter(pk=notification_id, state=Notification.State.PENDING).first()
-        if note is not None:
-            raise self.retry(countdown=notifications.backoff(note.attempts).total_seconds())
+    that messages queued before an upgrade are still delivered (by the new task)."""
+    send_notifications.delay([notification_id])
 
 
 @shared_task(name="dossiers.send_pending_notifications", ignore_result=True)

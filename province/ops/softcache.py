@@ -1,9 +1,9 @@
 """Calls to the shared cache (Redis in production) for data that can do without it for a
 while: a cache outage must not turn sign-ins or logouts into errors.
 
-- ``get`` answers ``default`` and ``set`` does nothing when the cache cannot be reached:
-  the caller fetches or computes the value itself (the provider's discovery document and
-  keys).
+- ``get`` answers ``default`` and ``set``/``delete`` do nothing when the cache cannot be
+  reached: the caller fetches or computes the value itself (the provider's discovery
+  document and keys, the officers' queue counts).
 - ``add`` ("first to claim this key", as for a logout token's ``jti``) falls back to a
   per-process record, so a claim is still refused twice in the same process during the
   outage (across processes it is not: the callers are idempotent or accept that).
@@ -55,6 +55,14 @@ def set(key: str, value: Any, timeout: int) -> None:
         cache.set(key, value, timeout)
     except Exception as exc:
         _unreachable("set", exc)
+
+
+def delete(key: str) -> None:
+    """Forget ``key``; with the cache unreachable, the entry expires by itself."""
+    try:
+        cache.delete(key)
+    except Exception as exc:
+        _unreachable("delete", exc)
 
 
 def add(key: str, value: Any, timeout: int) -> bool:

@@ -197,3 +197,19 @@ def test_it_retries_a_timed_out_sms_with_the_same_idempotency_key(
         assert notifications.notifications_send_due() == 1
     keys = [call.request.headers["Idempotency-Key"] for call in responses.calls]
     assert keys == [f"tthc-notification-{note.pk}"] * 2
+
+
+def test_a_message_of_the_old_one_notification_task_is_still_delivered_once(world: World) -> None:
+    from province.dossiers import tasks
+
+    dossier = world.submit()  # not committed in the test: its notices wait, unsent
+    note = Notification.objects.filter(dossier=dossier, channel="sms").get()
+    assert note.state == "pending"
+    LocmemBackend.outbox.clear()
+
+    tasks.send_notification.delay(note.pk)  # queued by a release before send_notifications
+    tasks.send_notification.delay(note.pk)  # and redelivered by the broker
+
+    note.refresh_from_db()
+    assert note.state == "sent"
+    assert len(LocmemBackend.outbox) == 1

@@ -186,6 +186,18 @@ class Child:
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
 
+    def restart(self, pause: float = 1) -> None:
+        """Start it again after it stopped. What it left behind goes first, the whole process
+        group (its own session), as with systemd's KillMode=control-group: the gunicorn
+        workers of a killed master would otherwise keep the port until they notice, and the
+        new master could not bind it."""
+        if self.proc is not None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.proc.pid, signal.SIGKILL)
+        time.sleep(pause)
+        self.restarts += 1
+        self.start()
+
 
 class Staging:
     def __init__(self, settings: Settings) -> None:
@@ -350,9 +362,7 @@ http {{
                 if not child.alive() and child.command and not self.stopping:
                     code = child.proc.returncode if child.proc else None
                     print(f"!! {child.name} stopped (exit {code}); starting it again", flush=True)
-                    time.sleep(1)
-                    child.restarts += 1
-                    child.start()
+                    child.restart()
             time.sleep(0.5)
 
     def stop(self) -> None:

@@ -1,13 +1,21 @@
 """A minimal, fast OpenID Connect provider for measuring the portal's side of a sign-in.
 
 Not a provider anyone should use: it approves every request. The authorization "code" it
-expects is ``<subject index>.<nonce>``, made by the load generator, so that no browser
-sign-in is needed and the provider's own cost stays small and apart from the portal's.
+expects is made by the load generator, so that no browser sign-in is needed and the
+provider's own cost stays small and apart from the portal's. Two forms:
+
+- ``<subject index>.<nonce>``: the made-up person ``person(index)``;
+- ``<base64url JSON of claims>.<nonce>`` (see ``claims_code``): exactly those claims, so that
+  a bench can sign in people who are already in the portal's database (bench/scale.py).
+
+The ID token adds iss/aud/iat/exp/nonce/sid; the access token carries the same first part,
+and userinfo answers with the same claims.
 Serve with: gunicorn 'bench.fake_oidc:make_app("http://127.0.0.1:PORT")'.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import time
 from collections.abc import Callable, Iterable
@@ -36,6 +44,20 @@ def person(index: int) -> dict[str, Any]:
     }
 
 
+def claims_code(claims: dict[str, Any], nonce: str) -> str:
+    """The authorization code that makes this provider assert ``claims`` (which name ``sub``)."""
+    encoded = base64.urlsafe_b64encode(json.dumps(claims, ensure_ascii=False).encode()).rstrip(b"=").decode()
+    return f"{encoded}.{nonce}"
+
+
+def _claims(subject: str) -> dict[str, Any]:
+    """The claims that the first part of a code or access token stands for."""
+    if subject.isdigit():
+        return person(int(subject))
+    claims: dict[str, Any] = json.loads(base64.urlsafe_b64decode(subject + "=" * (-len(subject) % 4)))
+    return claims
+
+
 def make_app(issuer: str) -> Callable[..., Iterable[bytes]]:
     discovery = {
         "issuer": issuer,
@@ -62,22 +84,22 @@ def make_app(issuer: str) -> Callable[..., Iterable[bytes]]:
         elif path.endswith("/token"):
             length = int(environ.get("CONTENT_LENGTH") or 0)
             form = parse_qs(environ["wsgi.input"].read(length).decode())
-            index, nonce = form["code"][0].split(".", 1)
+            subject, nonce = form["code"][0].split(".", 1)
             now = int(time.time())
+            asserted = _claims(subject)
             claims = {
-                **person(int(index)),
+                **asserted,
                 "iss": issuer,
                 "aud": CLIENT_ID,
                 "iat": now,
                 "exp": now + 600,
                 "nonce": nonce,
-                "sid": f"sid-{index}-{now}",
+                "sid": f"sid-{subject if subject.isdigit() else asserted['sub']}-{now}",
             }
             token = jwt.encode({"alg": "RS256", "kid": KEY.kid}, claims, KEY)
-            body = {"access_token": f"at.{index}", "token_type": "Bearer", "expires_in": 1800, "id_token": token}
+            body = {"access_token": f"at.{subject}", "token_type": "Bearer", "expires_in": 1800, "id_token": token}
         elif path.endswith("/userinfo"):
-            index = int(environ.get("HTTP_AUTHORIZATION", "Bearer at.0").rsplit(".", 1)[1])
-            body = person(index)
+            body = _claims(environ.get("HTTP_AUTHORIZATION", "Bearer at.0").rsplit(".", 1)[1])
         else:
             start_response("404 Not Found", [("Content-Type", "text/plain")])
             return [b"not found"]

@@ -33,6 +33,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bin.stack import PY, REPO, Stack, free_port, wait_for
 
 
+def page_variants(*, year: int, month: int, agency: object, field: object) -> dict[str, str]:
+    """The page variants measured, by name: ``year``/``month`` of the last aggregated day,
+    the ids of the busiest agency and field (bench/scale.py measures the same list)."""
+    return {
+        "default (this year)": "/thong-ke/",
+        "year": f"/thong-ke/?ky=nam&nam={year}",
+        "month": f"/thong-ke/?ky=thang&nam={year}&thang={month}",
+        "range with partial months": f"/thong-ke/?ky=khoang&tu={year - 1}-01-15&den={year}-{month:02d}-10",
+        "one agency": f"/thong-ke/?co_quan={agency}",
+        "one field": f"/thong-ke/?linh_vuc={field}",
+        "CSV by field": "/thong-ke/xuat.csv?nhom=linh-vuc",
+    }
+
+
 def manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([PY, "-m", "province", *args], cwd=REPO, env=env, check=False, capture_output=True, text=True)
 
@@ -116,17 +130,7 @@ def main() -> None:
             "group by 1 order by sum(received) desc limit 1",
         )
         last_day = sql(env, "select max(day) from stats_dailystat")
-        year = last_day[:4]
-        month = int(last_day[5:7])
-        variants = {
-            "default (this year)": "/thong-ke/",
-            "year": f"/thong-ke/?ky=nam&nam={year}",
-            "month": f"/thong-ke/?ky=thang&nam={year}&thang={month}",
-            "range with partial months": f"/thong-ke/?ky=khoang&tu={int(year) - 1}-01-15&den={year}-{month:02d}-10",
-            "one agency": f"/thong-ke/?co_quan={agency}",
-            "one field": f"/thong-ke/?linh_vuc={field}",
-            "CSV by field": "/thong-ke/xuat.csv?nhom=linh-vuc",
-        }
+        variants = page_variants(year=int(last_day[:4]), month=int(last_day[5:7]), agency=agency, field=field)
         upsert_ms = upsert_cost(env)
         server = stack._serve("province", stack.province_port)
         try:

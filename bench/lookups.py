@@ -18,7 +18,13 @@
    client would need about as much CPU per request as the server and, on two cores, would
    measure itself. Each lookup is a real form POST (CSRF cookie + token) of a random
    generated dossier's code and its applicant's last four phone digits; wrk counts any
-   answer other than 200 as an error. Hello world first, then lookups, then hello again.
+   answer other than 200 as an error. Hello world first, then lookups through the page,
+   then the same lookups through the JSON API (``POST /api/v1/lookup``, what kiosks and the
+   mobile app use), then page lookups again with the same connections paced at half the
+   saturated rate (the latency of 50 clients when the server is not their queue: closed-loop
+   connections at saturation wait ``connections / rate`` on average, by Little's law), then
+   hello again. Before that, the tables a lookup reads are vacuumed
+   (``settle``) and the autovacuum workers running during the runs are counted.
 
 Prints JSON: requests/s and latency p50/p95/p99 (ms) for each, and the lookup/hello ratio.
 """
@@ -51,16 +57,27 @@ local codes = {%(codes)s}
 local token = "%(token)s"
 wrk.headers["Cookie"] = "tthc_csrftoken=" .. token
 local post = %(post)s
+local json = %(json)s
 if post then
   wrk.method = "POST"
-  wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+  wrk.headers["Content-Type"] = json and "application/json" or "application/x-www-form-urlencoded"
 end
 math.randomseed(%(seed)d)
 request = function()
   if not post then return wrk.format(nil) end
   local pick = codes[math.random(#codes)]
-  local body = "csrfmiddlewaretoken=" .. token .. "&code=" .. pick[1] .. "&phone_digits=" .. pick[2]
+  local body
+  if json then
+    body = '{"code": "' .. pick[1] .. '", "phone_digits": "' .. pick[2] .. '"}'
+  else
+    body = "csrfmiddlewaretoken=" .. token .. "&code=" .. pick[1] .. "&phone_digits=" .. pick[2]
+  end
   return wrk.format(nil, nil, nil, body)
+end
+local pace = %(pace_ms)s
+if pace > 0 then
+  -- each connection is a client that waits a random (exponential) time between its requests
+  delay = function() return math.floor(-pace * math.log(1 - math.random())) end
 end
 done = function(summary, latency, requests)
   local out = {
@@ -119,6 +136,7 @@ def server_env(database_url: str, var_dir: Path, port: int) -> dict[str, str]:
         PROVINCE_FIELD_ENCRYPTION_KEY=base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         PROVINCE_BENCH_HELLO="true",
         PROVINCE_DOSSIER_LOOKUP_RATE="1000000000",
+        PROVINCE_API_ANONYMOUS_RATE_PER_MINUTE="1000000000",
     )
     return env
 
@@ -133,6 +151,27 @@ def sample_codes(database_url: str, count: int) -> list[tuple[str, str]]:
             [count],
         ).fetchall()
     return [(str(code), str(digits)) for code, digits in rows]
+
+
+def settle(database_url: str) -> None:
+    """VACUUM ANALYZE the tables a lookup reads. Right after a bulk load, the first reads of
+    each page set its hint bits (writes) and autovacuum starts on the new rows: both take
+    CPU from the server for minutes and made an earlier run measure them, not the lookups.
+    Quick when the tables are already vacuumed."""
+    import psycopg
+
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        for table in ("dossiers_dossier", "dossiers_dossierevent", "catalogue_procedure", "catalogue_agency"):
+            conn.execute(f"VACUUM (ANALYZE) {table}")
+
+
+def autovacuum_workers(database_url: str) -> int:
+    """How many autovacuum workers run now (background work competing with the benchmark)."""
+    import psycopg
+
+    with psycopg.connect(database_url) as conn:
+        row = conn.execute("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'").fetchone()
+    return int(row[0]) if row else 0
 
 
 def check_lookup(base: str, token: str, code: str, digits: str) -> None:
@@ -158,12 +197,33 @@ def check_lookup(base: str, token: str, code: str, digits: str) -> None:
 
 
 def run_wrk(
-    wrk: str, url: str, *, seconds: float, connections: int, codes: list[tuple[str, str]] | None, token: str, tmp: Path
+    wrk: str,
+    url: str,
+    *,
+    seconds: float,
+    connections: int,
+    codes: list[tuple[str, str]] | None,
+    token: str,
+    tmp: Path,
+    as_json: bool = False,
+    rate: float = 0,
 ) -> dict[str, Any]:
+    """Closed loop (each connection sends its next request when the answer arrives), or,
+    with ``rate``, paced: each connection waits a random time with mean ``connections /
+    rate`` between requests, so the server gets about ``rate`` requests per second and the
+    latency is not its queue at saturation."""
     script = tmp / f"wrk-{secrets.token_hex(4)}.lua"
     listed = ",".join(f'{{"{c}","{d}"}}' for c, d in (codes or [("", "")]))
     script.write_text(
-        LUA % {"codes": listed, "token": token, "post": "true" if codes else "false", "seed": secrets.randbelow(10**6)}
+        LUA
+        % {
+            "codes": listed,
+            "token": token,
+            "post": "true" if codes else "false",
+            "json": "true" if as_json else "false",
+            "seed": secrets.randbelow(10**6),
+            "pace_ms": round(connections / rate * 1000) if rate else 0,
+        }
     )
     out = subprocess.run(
         [wrk, "-t1", f"-c{connections}", f"-d{int(seconds)}s", "--timeout", "5s", "-s", str(script), url],
@@ -206,6 +266,7 @@ def main() -> None:
             check=True,
             stdout=subprocess.DEVNULL,
         )
+    settle(args.database_url)
     codes = sample_codes(args.database_url, 5000)
     if not codes:
         raise SystemExit("no generated dossiers in the database")
@@ -257,9 +318,15 @@ def main() -> None:
                 "token": token,
                 "tmp": tmp,
             }
+            background = [autovacuum_workers(args.database_url)]
             hello = run_wrk(wrk, f"{base}/bench/hello/", codes=None, **options)
             lookups = run_wrk(wrk, f"{base}/tra-cuu-ho-so/", codes=codes, **options)
+            background.append(autovacuum_workers(args.database_url))
+            api = run_wrk(wrk, f"{base}/api/v1/lookup", codes=codes, as_json=True, **options)
+            paced_rate = round(lookups["rate"] / 2)
+            paced = run_wrk(wrk, f"{base}/tra-cuu-ho-so/", codes=codes, rate=paced_rate, **options)
             hello_after = run_wrk(wrk, f"{base}/bench/hello/", codes=None, **options)
+            background.append(autovacuum_workers(args.database_url))
         finally:
             server.terminate()
             server.wait(timeout=20)
@@ -274,8 +341,13 @@ def main() -> None:
         "load": f"wrk 1 thread, {args.connections} connections, {args.seconds:.0f} s each",
         "hello": hello,
         "lookup": lookups,
+        "api_lookup": api,
+        "lookup_paced_at_half_the_saturated_rate": {"offered_per_second": paced_rate, **paced},
         "hello_again": hello_after,
         "lookup_to_hello": round(lookups["rate"] / hello_rate, 3),
+        "api_lookup_to_hello": round(api["rate"] / hello_rate, 3),
+        "autovacuum_workers_before_between_after": background,
+        "load_average_1min_at_end": round(os.getloadavg()[0], 2),
         "finished": time.strftime("%Y-%m-%d %H:%M:%S"),
     }
     print(json.dumps(result, indent=2))

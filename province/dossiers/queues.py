@@ -42,6 +42,8 @@ QUEUES: tuple[Queue, ...] = (
     Queue("cho-bo-sung", _("Chờ bổ sung")),
     Queue("sap-den-han", _("Sắp đến hạn")),
     Queue("qua-han", _("Quá hạn")),
+    # processed (status 9): the one-stop desk hands the result over
+    Queue("cho-tra-ket-qua", _("Chờ trả kết quả")),
     Queue("da-tra-ket-qua", _("Đã trả kết quả"), by_finished=True),
 )
 QUEUE_KEYS = {q.key: q for q in QUEUES}
@@ -64,6 +66,8 @@ def queue_rows(*, unit_id: int, key: str, now: dt.datetime, soon: dt.datetime) -
         return rows.filter(status=Status.NEW)
     if key == "cho-bo-sung":
         return rows.filter(status=Status.SUPPLEMENT_REQUESTED)
+    if key == "cho-tra-ket-qua":
+        return rows.filter(status=Status.DONE)
     if key == "da-tra-ket-qua":
         # returned through the workflow, so dated (``finished_at``): the partial index
         # ``dossiers_unit_returned`` serves it newest first
@@ -91,6 +95,7 @@ _COUNT_SQL: dict[str, tuple[str, tuple[str, ...]]] = {
     "cho-bo-sung": (f"status = {int(Status.SUPPLEMENT_REQUESTED)}", ()),
     "sap-den-han": (f"{_RUNNING_SQL} AND due_at >= %s AND due_at < %s", ("now", "soon")),
     "qua-han": (f"{_RUNNING_SQL} AND due_at < %s", ("now",)),
+    "cho-tra-ket-qua": (f"status = {int(Status.DONE)}", ()),
     "da-tra-ket-qua": (f"status = {int(Status.RETURNED)} AND finished_at IS NOT NULL", ()),
 }
 

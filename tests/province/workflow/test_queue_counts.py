@@ -18,9 +18,10 @@ from .conftest import World
 
 def _spread(world: World) -> list[Dossier]:
     """Dossiers of the unit in every queue: new, running (late, due soon, later, undated,
-    awaiting approval), waiting for supplements, returned (dated and not)."""
+    awaiting approval), waiting for supplements, processed (result to hand over), returned
+    (dated and not)."""
     now = timezone.now()
-    made = [world.submit() for _ in range(11)]
+    made = [world.submit() for _ in range(12)]
     plan: list[dict[str, Any]] = [
         {"status": Status.NEW},
         {"status": Status.ACCEPTED, "due_at": now - dt.timedelta(days=2)},
@@ -33,6 +34,7 @@ def _spread(world: World) -> list[Dossier]:
         {"status": Status.RETURNED, "finished_at": None},
         {"status": Status.NOT_ACCEPTED},
         {"status": Status.PROCESSING, "due_at": now - dt.timedelta(minutes=5)},
+        {"status": Status.DONE, "due_at": now + dt.timedelta(days=1)},
     ]
     for dossier, fields in zip(made, plan, strict=True):
         Dossier.objects.filter(pk=dossier.pk).update(unit=world.unit, **fields)
@@ -55,6 +57,7 @@ def test_it_counts_each_queue_as_its_orm_filter_does(world: World) -> None:
     assert counted == expected
     assert counted["dang-xu-ly"] == 6 and counted["qua-han"] == 2 and counted["cho-phe-duyet"] == 1
     assert counted["da-tra-ket-qua"] == 1 and counted["cho-tiep-nhan"] == 1
+    assert counted["cho-tra-ket-qua"] == 1
 
 
 def test_it_counts_in_one_statement_then_reuses_the_units_counts(world: World) -> None:

@@ -43,6 +43,18 @@ def test_it_shows_the_units_queues_with_counts_sorted_by_due_date(
     assert first.code not in other and '<span class="bo-count">0</span>' in other
 
 
+def test_it_lists_processed_dossiers_for_the_desk_to_hand_over(world: World) -> None:
+    processed = world.submit()
+    returned = world.submit()
+    Dossier.objects.filter(pk=processed.pk).update(status=Status.DONE, due_at=timezone.now() + dt.timedelta(days=1))
+    Dossier.objects.filter(pk=returned.pk).update(status=Status.RETURNED, finished_at=timezone.now())
+    client = officer_client(world.officers["tiep_nhan"])
+
+    html = client.get("/motcua/ho-so/?hang=cho-tra-ket-qua").content.decode()
+
+    assert "Chờ trả kết quả" in html and processed.code in html and returned.code not in html
+
+
 def test_it_pages_a_queue_by_keyset_fifty_rows_at_a_time(world: World) -> None:
     from province.dossiers import queues
 

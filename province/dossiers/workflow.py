@@ -304,7 +304,7 @@ def transition(
 ) -> Dossier:
     """Run ``action`` on the dossier for an officer (scoped to their unit) or the applicant.
 
-    Locks the row (SELECT … FOR UPDATE), re-reads it, and refuses with ``DossierNotFound``
+    Locks the row (SELECT … FOR NO KEY UPDATE OF the dossier only), re-reads it, and refuses with ``DossierNotFound``
     (another unit's dossier), ``StaleDossier`` (``version`` is not the current one) or
     ``ActionNotAllowed`` (status, approval flag or role); then ``apply`` makes the change on
     the locked row, and the status, version, event, audit row, signal and notices are
@@ -313,7 +313,15 @@ def transition(
     """
     spec = ACTIONS[action]
     assert transaction.get_connection().in_atomic_block, "transition needs a transaction"
-    locked = Dossier.objects.select_for_update().select_related("procedure", "agency", "applicant").get(pk=dossier.pk)
+    # only the dossier's row, and not its key: a plain FOR UPDATE over the joins also locked
+    # the agency, procedure and applicant rows, so a submission to the same agency (whose
+    # foreign-key check takes KEY SHARE on the agency) waited on it, and both then upserting
+    # the same statistics row deadlocked (found by bench/load at 200 users)
+    locked = (
+        Dossier.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("procedure", "agency", "applicant")
+        .get(pk=dossier.pk)
+    )
     if officer is not None:
         if locked.unit_id is None or locked.unit_id != officer.unit_id or officer.suspended:
             raise DossierNotFound(_("Không tìm thấy hồ sơ."))

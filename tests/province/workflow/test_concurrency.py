@@ -67,3 +67,39 @@ def test_only_one_of_two_simultaneous_actions_succeeds(world: World, with_versio
         assert final.status in (Status.ACCEPTED, Status.NOT_ACCEPTED)
         assert final.version == dossier.version + 1
         assert DossierEvent.objects.filter(dossier=dossier).exclude(to_status=Status.NEW).count() == 1
+
+
+def test_an_officers_action_does_not_lock_the_agency_procedure_or_applicant(world: World) -> None:
+    """A submission to the same agency checks its foreign keys (KEY SHARE on the agency,
+    procedure and applicant rows) while an officer's transaction holds its dossier: it must
+    not wait for it (it did, and the two then deadlocked on a statistics row)."""
+    from django.db import transaction
+
+    dossier = world.submit()
+    holding, release = threading.Event(), threading.Event()
+
+    def officer() -> None:
+        try:
+            with transaction.atomic():
+                workflow.dossier_receive(dossier=dossier, officer=world.officers["tiep_nhan"], version=dossier.version)
+                holding.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=officer)
+    thread.start()
+    try:
+        assert holding.wait(10)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '2s'")
+            for table, pk in (
+                ("catalogue_agency", dossier.agency_id),
+                ("catalogue_procedure", dossier.procedure_id),
+                ("accounts_person", dossier.applicant_id),
+            ):
+                cursor.execute(f"SELECT 1 FROM {table} WHERE id = %s FOR KEY SHARE", [pk])  # noqa: S608
+    finally:
+        release.set()
+        thread.join(10)
+    assert Dossier.objects.get(pk=dossier.pk).status == Status.ACCEPTED

@@ -81,15 +81,31 @@ def _upsert(model: StatModel, key: Key, deltas: Mapping[str, int]) -> None:
 def bump(*, day: dt.date, dossier: Dossier, deltas: Mapping[str, int]) -> None:
     """Add ``deltas`` to the day's and the month's row of the dossier's agency, procedure
     and channel. Call inside the transaction of the change being counted."""
-    deltas = {name: value for name, value in deltas.items() if value}
-    if not deltas:
-        return
-    unknown = set(deltas) - set(COUNTERS)
-    if unknown:
-        raise ValueError(f"unknown counters {sorted(unknown)}")
+    bump_days(dossier=dossier, changes=[(day, deltas)])
+
+
+def bump_days(*, dossier: Dossier, changes: Iterable[tuple[dt.date, Mapping[str, int]]]) -> None:
+    """``bump`` for several days at once. The rows are upserted in one order for everyone
+    (the days' rows by date, then the months' rows by month), so two transactions counting
+    changes of the same agency, procedure and channel wait for each other instead of each
+    holding a row the other needs (a deadlock); two days of one month make one month row."""
+    days: dict[dt.date, dict[str, int]] = defaultdict(dict)
+    months: dict[dt.date, dict[str, int]] = defaultdict(dict)
+    for day, deltas in changes:
+        for name, value in deltas.items():
+            if not value:
+                continue
+            if name not in COUNTERS:
+                raise ValueError(f"unknown counters {[name]}")
+            days[day][name] = days[day].get(name, 0) + value
+            month = months[month_of(day)]
+            month[name] = month.get(name, 0) + value
     rest = (dossier.agency_id, dossier.procedure_id, int(dossier.channel))
-    _upsert(DailyStat, (day, *rest), deltas)
-    _upsert(MonthlyStat, (month_of(day), *rest), deltas)
+    for model, rows in ((DailyStat, days), (MonthlyStat, months)):
+        for day in sorted(rows):
+            deltas = {name: value for name, value in rows[day].items() if value}
+            if deltas:
+                _upsert(model, (day, *rest), deltas)
 
 
 def transition_deltas(
@@ -126,8 +142,9 @@ def on_status_changed(
     **kwargs: Any,
 ) -> None:
     """Receiver of ``dossiers.signals.status_changed`` (connected in ``StatsConfig.ready``)."""
-    for day, deltas in transition_deltas(dossier=dossier, from_status=from_status, to_status=to_status, at=at):
-        bump(day=day, dossier=dossier, deltas=deltas)
+    bump_days(
+        dossier=dossier, changes=transition_deltas(dossier=dossier, from_status=from_status, to_status=to_status, at=at)
+    )
 
 
 def count_rating(rating: Rating) -> None:

@@ -258,3 +258,20 @@ def test_it_neutralises_formulas_in_csv_cells(client: Client) -> None:
     submit(procedure=procedure)
     rows = _csv(client)
     assert rows[1][0] == "'=HYPERLINK(1)"
+
+
+def test_it_upserts_the_rows_of_a_change_in_one_global_order(private_files: object) -> None:
+    """Days' rows by date, then months' rows, one row per month: every transaction takes
+    the rows it shares with another in the same order, so they cannot deadlock."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    dossier = submit()
+    later, earlier = dt.date(2031, 5, 20), dt.date(2031, 5, 3)
+    with CaptureQueriesContext(connection) as captured:
+        counters.bump_days(dossier=dossier, changes=[(later, {"done_late": 1}), (earlier, {"open_now": -1})])
+    tables = ["daily" if "stats_dailystat" in q["sql"] else "monthly" for q in captured.captured_queries]
+    assert tables == ["daily", "daily", "monthly"]
+    assert [row.day for row in DailyStat.objects.filter(day__year=2031).order_by("pk")] == [earlier, later]
+    month = MonthlyStat.objects.get(day=dt.date(2031, 5, 1), agency=dossier.agency, procedure=dossier.procedure)
+    assert (month.done_late, month.open_now) == (1, -1)

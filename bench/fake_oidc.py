@@ -10,15 +10,17 @@ provider's own cost stays small and apart from the portal's. Two forms:
 
 The ID token adds iss/aud/iat/exp/nonce/sid; the access token carries the same first part,
 and userinfo answers with the same claims.
-Serve with: gunicorn 'bench.fake_oidc:make_app("http://127.0.0.1:PORT")'.
+Serve with: gunicorn 'bench.fake_oidc:make_app("http://127.0.0.1:PORT")', or ``serving()``.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
+import subprocess
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -108,3 +110,24 @@ def make_app(issuer: str) -> Callable[..., Iterable[bytes]]:
         return [data]
 
     return app
+
+
+@contextlib.contextmanager
+def serving() -> Iterator[str]:
+    """The provider under gunicorn on a free local port, for the block; yields its issuer."""
+    from bin.stack import PY, REPO, free_port, wait_for
+
+    port = free_port()
+    issuer = f"http://127.0.0.1:{port}/oauth2"
+    provider = subprocess.Popen(
+        [PY, "-m", "gunicorn", f"bench.fake_oidc:make_app({issuer!r})", "--bind", f"127.0.0.1:{port}"],
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for(f"{issuer}/.well-known/openid-configuration")
+        yield issuer
+    finally:
+        provider.terminate()
+        provider.wait(10)

@@ -15,7 +15,6 @@ import argparse
 import json
 import logging
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -25,8 +24,6 @@ from urllib.parse import parse_qs, urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bin.stack import PY, REPO, free_port, wait_for
-
 
 def main() -> None:
     parser = argparse.ArgumentParser()
@@ -34,21 +31,14 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--sql", action="store_true")
     args = parser.parse_args()
-    port = free_port()
-    issuer = f"http://127.0.0.1:{port}/oauth2"
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="province.settings.local",
-        PROVINCE_VAR_DIR=tempfile.mkdtemp(),
-        NATIONAL_SSO_ISSUER=issuer,
-    )
-    idp = subprocess.Popen(
-        [PY, "-m", "gunicorn", f"bench.fake_oidc:make_app({issuer!r})", "--bind", f"127.0.0.1:{port}"],
-        cwd=REPO,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_for(f"{issuer}/.well-known/openid-configuration")
+    from bench.fake_oidc import serving
+
+    with serving() as issuer:
+        os.environ.update(
+            DJANGO_SETTINGS_MODULE="province.settings.local",
+            PROVINCE_VAR_DIR=tempfile.mkdtemp(),
+            NATIONAL_SSO_ISSUER=issuer,
+        )
         import django
 
         django.setup()
@@ -97,9 +87,6 @@ def main() -> None:
         if args.sql:
             for sql in shown:
                 print("   ", sql[:160])
-    finally:
-        idp.terminate()
-        idp.wait(10)
 
 
 if __name__ == "__main__":

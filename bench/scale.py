@@ -40,7 +40,6 @@ import json
 import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -503,8 +502,6 @@ def _unapplied_migrations() -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    from bin.stack import PY, REPO, free_port, wait_for
-
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--database-url", required=True, help="a migrated PostgreSQL database holding a dataset")
     parser.add_argument("--samples", type=int, default=300, help="timed requests per path")
@@ -516,29 +513,21 @@ def main(argv: Sequence[str] | None = None) -> None:
     def echo(text: str) -> None:
         print(text, file=sys.stderr, flush=True)
 
+    from bench.fake_oidc import serving
     from bench.lookups import BENCH_SECRET_KEY
 
-    port = free_port()
-    issuer = f"http://127.0.0.1:{port}/oauth2"
     var_dir = Path(tempfile.mkdtemp(prefix="bench-scale-"))
     (var_dir / "static").mkdir()  # no collected static files needed, only the directory
-    os.environ.update(
-        DATABASE_URL=args.database_url,
-        DJANGO_SETTINGS_MODULE="province.settings.local",
-        PROVINCE_LOG_LEVEL="WARNING",
-        PROVINCE_SECRET_KEY=BENCH_SECRET_KEY,  # the dataset's lookup digests were made with it
-        PROVINCE_DOSSIER_LOOKUP_RATE="1000000000",  # the limiter still runs, never refuses
-        PROVINCE_VAR_DIR=str(var_dir),
-        NATIONAL_SSO_ISSUER=issuer,
-    )
-    provider = subprocess.Popen(
-        [PY, "-m", "gunicorn", f"bench.fake_oidc:make_app({issuer!r})", "--bind", f"127.0.0.1:{port}"],
-        cwd=REPO,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_for(f"{issuer}/.well-known/openid-configuration")
+    with serving() as issuer:
+        os.environ.update(
+            DATABASE_URL=args.database_url,
+            DJANGO_SETTINGS_MODULE="province.settings.local",
+            PROVINCE_LOG_LEVEL="WARNING",
+            PROVINCE_SECRET_KEY=BENCH_SECRET_KEY,  # the dataset's lookup digests were made with it
+            PROVINCE_DOSSIER_LOOKUP_RATE="1000000000",  # the limiter still runs, never refuses
+            PROVINCE_VAR_DIR=str(var_dir),
+            NATIONAL_SSO_ISSUER=issuer,
+        )
         import django
 
         django.setup()
@@ -550,9 +539,6 @@ def main(argv: Sequence[str] | None = None) -> None:
         result = run(samples=args.samples, seed=args.seed, echo=echo, paths=args.only or PATHS)
         result["database"] = urlparse(args.database_url).path.lstrip("/")
         result["measured_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    finally:
-        provider.terminate()
-        provider.wait(10)
     text = json.dumps(result, ensure_ascii=False, indent=2)
     print(text)
     if args.json_out:

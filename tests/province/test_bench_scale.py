@@ -176,7 +176,16 @@ def test_it_says_when_the_statistics_are_empty_and_measures_them_once_counted(lo
 
 
 def test_it_reports_the_dataset_size(loaded):
+    from django.db import connection
+
+    if connection.vendor == "postgresql":  # estimates, exact for small tables once analysed
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE accounts_person, dossiers_dossier, dossiers_dossierevent")
+        expected = "pg_class.reltuples estimates (as of the last ANALYZE/VACUUM)"
+    else:
+        expected = "exact count(*)"
+
     size = scale.dataset_size()
 
-    assert (size["dossiers"], size["counted_with"]) == (Dossier.objects.count(), "exact count(*)")
+    assert (size["dossiers"], size["counted_with"]) == (Dossier.objects.count(), expected)
     assert size["people"] == Person.objects.count()

@@ -16,15 +16,19 @@ back, delete it, then update the new row with the data (in a transaction of its 
 - a save with nothing changed since this store's previous save is not repeated, so the
   sign-in can write the session inside its own transaction without the response writing
   it a second time;
-- deleting a row is one ``DELETE`` instead of a ``SELECT`` then a ``DELETE``.
+- deleting a row is one ``DELETE`` instead of a ``SELECT`` then a ``DELETE``;
+- a database that cannot be reached while the session is saved raises its own error (a
+  503 page, "try again"), not Django's ``UpdateError``, which the session middleware turns
+  into a 400 "the session was deleted" (seen during a PostgreSQL restart under load).
 """
 
 from __future__ import annotations
 
 import secrets
 
-from django.contrib.sessions.backends.base import VALID_KEY_CHARS
+from django.contrib.sessions.backends.base import VALID_KEY_CHARS, UpdateError
 from django.contrib.sessions.backends.db import SessionStore as DbSessionStore
+from django.db import InterfaceError, OperationalError
 
 _KEY_LENGTH = 32
 _BASE = len(VALID_KEY_CHARS)
@@ -73,7 +77,14 @@ class SessionStore(DbSessionStore):
             must_create = True
         elif self._stored and not must_create:
             return
-        super().save(must_create=must_create)
+        try:
+            super().save(must_create=must_create)
+        except UpdateError as exc:
+            # Django's store reports any database error of an update as "no such row"
+            cause = exc.__context__
+            if isinstance(cause, (OperationalError, InterfaceError)):
+                raise cause from None
+            raise
         self._row_pending = False
         self._stored = True
 

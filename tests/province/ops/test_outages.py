@@ -227,6 +227,33 @@ def test_it_answers_503_in_vietnamese_when_the_database_fails_mid_request(db, mo
         assert "Hệ thống tạm thời gián đoạn" in text and "thử lại sau ít phút" in text
 
 
+def test_it_answers_503_not_400_when_the_database_fails_as_the_session_is_saved(db, monkeypatch):
+    client = Client(raise_request_exception=False)
+    session = client.session
+    session["visited"] = True
+    session.save()
+    from province.sso.sessions import SessionStore
+
+    # the session was read before the outage; the response writes it during the outage
+    monkeypatch.setattr(
+        "django.contrib.sessions.backends.db.SessionStore._get_session",
+        lambda self, no_load=False: {"visited": True},
+    )
+
+    original = SessionStore.save
+
+    def save_while_down(self: SessionStore, must_create: bool = False) -> None:
+        monkeypatch.setattr("django.db.backends.utils.CursorWrapper.execute", _failing_execute)
+        original(self, must_create)
+
+    monkeypatch.setattr(SessionStore, "modified", property(lambda self: True, lambda self, value: None))
+    monkeypatch.setattr(SessionStore, "save", save_while_down)
+
+    response = client.get("/healthz")  # any page; the session is written after the view
+
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+
+
 def test_it_answers_a_plain_500_page_for_a_bug(db, monkeypatch):
     monkeypatch.setattr("django.db.backends.utils.CursorWrapper.execute", lambda *a, **k: 1 / 0)
 

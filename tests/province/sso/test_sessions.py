@@ -117,3 +117,26 @@ def test_it_sends_the_new_cookie_after_writing_the_session_in_the_sign_in(client
     cookie = response.cookies["tthc_sessionid"]
     assert cookie.value == client.session.session_key
     assert client.get("/tai-khoan/").status_code == 200
+
+
+def test_it_reports_an_unreachable_database_as_such_not_as_a_deleted_session(monkeypatch):
+    from django.contrib.sessions.backends.base import UpdateError
+    from django.db import OperationalError
+
+    store = SessionStore()
+    store["seen"] = 1
+    store.save()
+    store["seen"] = 2
+
+    def down(*args: object, **kwargs: object) -> None:
+        raise OperationalError("the database system is shutting down")
+
+    monkeypatch.setattr("django.db.backends.utils.CursorWrapper.execute", down)
+    with pytest.raises(OperationalError):
+        store.save()
+    monkeypatch.undo()
+
+    Session.objects.filter(session_key=store.session_key).delete()  # really gone: still UpdateError
+    store["seen"] = 3
+    with pytest.raises(UpdateError):
+        store.save()

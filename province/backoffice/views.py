@@ -195,7 +195,12 @@ def vneid_start(request: HttpRequest) -> HttpResponse:
     try:
         url = sso.start_login(request, next_url=reverse("backoffice:home"), purpose="backoffice")
     except sso.SsoFailure as failure:
-        return render(request, "backoffice/login.html", {"form": LoginForm(), "error": failure.reason}, status=503)
+        response = render(
+            request, "backoffice/login.html", {"form": LoginForm(), "error": failure.reason}, status=failure.status
+        )
+        if failure.retry_after:
+            response["Retry-After"] = str(failure.retry_after)
+        return response
     return HttpResponseRedirect(url)
 
 

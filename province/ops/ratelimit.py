@@ -73,6 +73,12 @@ class _LocalCounters:
             self._expires[key] = expires_at
             return count
 
+    def get(self, key: str) -> int:
+        with self._lock:
+            if self._expires.get(key, 0.0) <= time.time():
+                return 0
+            return self._counts.get(key, 0)
+
     def clear(self) -> None:
         with self._lock:
             self._counts.clear()
@@ -150,6 +156,36 @@ def _shared_incr(key: str, timeout: int) -> int:
         return 1
 
 
+def _shared_get(key: str) -> int:
+    client = _redis_client(cache)
+    if client is not None:
+        value = client.get(cache.make_key(key))  # the raw integer that INCR keeps
+        return int(value) if value is not None else 0
+    return int(cache.get(key, 0))
+
+
+def _window_key(scope: str, key: str, window: int, now: float) -> str:
+    return f"rl:{scope}:{key}:{int(now) // window}"
+
+
+def peek(scope: str, key: str, *, limit: int, window: int) -> Hit:
+    """What :func:`hit` would have counted so far in this window, without counting a
+    request: for limits on failures, where a request is refused while the failures already
+    made are over the limit but only a failure counts. Never raises for a cache failure."""
+    now = time.time()
+    full_key = _window_key(scope, key, window, now)
+    retry_after = seconds_left(window, now)
+    if _health.should_try():
+        try:
+            count = _shared_get(full_key)
+        except Exception as exc:  # as in hit(): the store is down, read this process's count
+            _health.failed(exc)
+        else:
+            _health.recovered()
+            return Hit(count, limit, retry_after, shared=True)
+    return Hit(_local.get(full_key), limit, retry_after, shared=False)
+
+
 def hit(scope: str, key: str, *, limit: int, window: int) -> Hit:
     """Count one request of ``key`` (an address, a client id) in ``scope``'s current
     window of ``window`` seconds; ``.limited`` once more than ``limit`` were counted.
@@ -160,7 +196,7 @@ def hit(scope: str, key: str, *, limit: int, window: int) -> Hit:
     index = int(now) // window
     window_end = (index + 1) * window
     retry_after = seconds_left(window, now)
-    full_key = f"rl:{scope}:{key}:{index}"
+    full_key = _window_key(scope, key, window, now)
     if _health.should_try():
         try:
             count = _shared_incr(full_key, window + 60)

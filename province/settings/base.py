@@ -185,6 +185,9 @@ NATIONAL_SSO = {
     "REDIRECT_URI": f"{PUBLIC_URL}/sso/callback/",
     "POST_LOGOUT_REDIRECT_URI": f"{PUBLIC_URL}/",
 }
+# Failed sign-ins (forged, replayed or refused callbacks) per client address per 15
+# minutes; past it, sign-ins from that address are refused until the window ends.
+SSO_FAILURE_RATE = envint("PROVINCE_SSO_FAILURE_RATE", 30, minimum=1)
 # From this day on (YYYY-MM-DD, Asia/Ho_Chi_Minh), only VNeID sign-ins are accepted:
 # a national-portal account is refused with the seed-004 notice. Unset: both accepted.
 VNEID_ONLY_FROM = envdate("VNEID_ONLY_FROM")

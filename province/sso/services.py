@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from province.accounts import services as accounts
 from province.accounts.models import Organisation, Person
-from province.ops import softcache
+from province.ops import ratelimit, softcache
 
 from . import provider, tokens
 from .backends import BACKEND_PATH
@@ -52,13 +52,71 @@ _PROTOCOL_CLAIMS = frozenset(
 
 
 class SsoFailure(Exception):
-    """A sign-in that cannot complete. ``reason`` is shown to the user (Vietnamese)."""
+    """A sign-in that cannot complete. ``reason`` is shown to the user (Vietnamese);
+    ``retry_after`` (seconds) when the user is to wait before trying again."""
 
-    def __init__(self, reason: str, *, code: str, status: int = 400) -> None:
+    def __init__(self, reason: str, *, code: str, status: int = 400, retry_after: int | None = None) -> None:
         super().__init__(f"{code}: {reason}")
         self.reason = reason
         self.code = code
         self.status = status
+        self.retry_after = retry_after
+
+    @property
+    def counts_against_the_address(self) -> bool:
+        """A refusal of what the browser brought (state, code, tokens, claims, a cancel):
+        counted by :func:`count_failure`. The provider being down (5xx) is nobody's
+        failure, and a refusal for too many failures is not counted again."""
+        return self.status < 500 and self.code != TOO_MANY_FAILURES
+
+
+# Failed sign-ins per client address: after ``SSO_FAILURE_RATE`` in a window, starting or
+# finishing a sign-in from that address is refused until the window ends, before anything
+# is asked of the provider or written. This caps what one address can make the portal do
+# (token requests, JWKS fetches, rows in the sign-in log) with forged or replayed
+# callbacks. Counted per address, as the public lookup is: people behind one carrier NAT
+# share it, hence a generous default.
+FAILURE_WINDOW_SECONDS = 15 * 60
+TOO_MANY_FAILURES = "too_many_failures"
+_FAILURE_SCOPE = "sso-failure"
+
+
+def _client_key(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+def refuse_if_failing(request: HttpRequest) -> None:
+    """Raise :class:`SsoFailure` (429) when the client's address has used up its failed
+    sign-ins of this window; costs one cache read."""
+    seen = ratelimit.peek(
+        _FAILURE_SCOPE, _client_key(request), limit=settings.SSO_FAILURE_RATE, window=FAILURE_WINDOW_SECONDS
+    )
+    if seen.count < seen.limit:
+        return
+    minutes = max(1, -(-seen.retry_after // 60))
+    raise SsoFailure(
+        _("Có quá nhiều lần đăng nhập không thành công từ địa chỉ mạng này. Vui lòng thử lại sau %(minutes)s phút.")
+        % {"minutes": minutes},
+        code=TOO_MANY_FAILURES,
+        status=429,
+        retry_after=seen.retry_after,
+    )
+
+
+def count_failure(request: HttpRequest, failure: SsoFailure) -> bool:
+    """Count a failed sign-in against the client's address (see ``FAILURE_WINDOW_SECONDS``).
+    True when it is to be written to the sign-in log: every counted failure, and of the
+    refusals for too many failures only the first of each window (each later one would be
+    a row an attacker writes at will)."""
+    if failure.counts_against_the_address:
+        ratelimit.hit(
+            _FAILURE_SCOPE, _client_key(request), limit=settings.SSO_FAILURE_RATE, window=FAILURE_WINDOW_SECONDS
+        )
+        return True
+    if failure.code == TOO_MANY_FAILURES:
+        refused = ratelimit.hit("sso-refused", _client_key(request), limit=1, window=FAILURE_WINDOW_SECONDS)
+        return not refused.limited
+    return True
 
 
 def _unavailable() -> SsoFailure:
@@ -115,6 +173,7 @@ def start_login(
     """Remember state, nonce, PKCE verifier, the safe ``next`` and the ``purpose`` of the
     sign-in; return the provider URL. ``reauthenticate`` asks the provider for fresh
     credentials (``prompt=login``) even if its own session is still open."""
+    refuse_if_failing(request)
     try:
         client = provider.client()
         redirect_uri = provider.conf()["REDIRECT_URI"]
@@ -194,6 +253,7 @@ def _fetch_tokens(request: HttpRequest) -> tuple[Any, dict[str, Any], dict[str, 
 def finish_login(request: HttpRequest) -> VerifiedLogin:
     """Handle the provider's redirect: state, code exchange, ID token, claims (read from
     userinfo unless the verified ID token already names the person)."""
+    refuse_if_failing(request)
     client, token, state_data = _fetch_tokens(request)
     id_token = token.get("id_token")
     if not isinstance(id_token, str):

@@ -16,17 +16,22 @@ from . import after_login, cutover, provider, services, tokens
 
 
 def _failure_page(request: HttpRequest, failure: services.SsoFailure, next_url: str) -> HttpResponse:
-    accounts.record_failed_login(
-        reason=f"{failure.code}: {failure.reason}",
-        request_info=accounts.RequestInfo.from_request(request),
-    )
-    retry = reverse("sso:login") + "?" + urlencode({"next": next_url})
-    return render(
+    if services.count_failure(request, failure):
+        accounts.record_failed_login(
+            reason=f"{failure.code}: {failure.reason}",
+            request_info=accounts.RequestInfo.from_request(request),
+        )
+    # no "Thử lại" while the address has to wait
+    retry = None if failure.retry_after else reverse("sso:login") + "?" + urlencode({"next": next_url})
+    response = render(
         request,
         "sso/error.html",
         {"reason": failure.reason, "retry_url": retry},
         status=failure.status,
     )
+    if failure.retry_after:
+        response["Retry-After"] = str(failure.retry_after)
+    return response
 
 
 def _vneid_only_page(request: HttpRequest, login: services.VerifiedLogin) -> HttpResponse:

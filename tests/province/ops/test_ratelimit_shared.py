@@ -39,3 +39,26 @@ def test_it_gives_a_new_redis_counter_an_expiry_once() -> None:
     ratelimit.hit("test-ttl", "10.0.0.9", limit=5, window=120)
     assert client.ttl(key) > 180  # a later request leaves the expiry alone
     assert int(client.get(key)) == 2
+
+
+def test_it_peeks_at_a_window_without_counting() -> None:
+    assert ratelimit.peek("test-peek", "10.0.0.3", limit=2, window=3600).count == 0
+    for _ in range(3):
+        ratelimit.hit("test-peek", "10.0.0.3", limit=2, window=3600)
+    seen = ratelimit.peek("test-peek", "10.0.0.3", limit=2, window=3600)
+    again = ratelimit.peek("test-peek", "10.0.0.3", limit=2, window=3600)
+    assert (seen.count, again.count) == (3, 3) and seen.limited and seen.shared
+    assert 0 < seen.retry_after <= 3600
+    assert ratelimit.peek("test-peek", "10.0.0.4", limit=2, window=3600).count == 0
+
+
+def test_it_peeks_at_this_process_counts_while_the_cache_is_down(monkeypatch: pytest.MonkeyPatch) -> None:
+    def down(*args: object) -> int:
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(ratelimit, "_shared_incr", down)
+    monkeypatch.setattr(ratelimit, "_shared_get", down)
+    ratelimit.hit("test-peek-down", "10.0.0.5", limit=1, window=3600)
+    ratelimit.hit("test-peek-down", "10.0.0.5", limit=1, window=3600)
+    seen = ratelimit.peek("test-peek-down", "10.0.0.5", limit=1, window=3600)
+    assert seen.count == 2 and seen.limited and not seen.shared

@@ -11,8 +11,9 @@ class BackofficeConfig(AppConfig):
         from province.sso.services import register_purpose
 
         from .access import with_vneid_level
-        from .views import vneid_finish
+        from .views import vneid_failed, vneid_finish
 
         # The national SSO's callback hands officer sign-ins to us instead of opening a
-        # citizen session (and we keep the asserted level: the admin asks for level 2).
-        register_purpose("backoffice", with_vneid_level(vneid_finish))
+        # citizen session (and we keep the asserted level: the admin asks for level 2),
+        # and the failed ones, so that the officer stays in the back office.
+        register_purpose("backoffice", with_vneid_level(vneid_finish), on_failure=vneid_failed)

@@ -61,6 +61,9 @@ class SsoFailure(Exception):
         self.code = code
         self.status = status
         self.retry_after = retry_after
+        # the sign-in's purpose when its state was found (so that an officer's failed
+        # VNeID sign-in is answered by the back office); None: unknown, the citizen portal
+        self.purpose: str | None = None
 
     @property
     def counts_against_the_address(self) -> bool:
@@ -150,11 +153,22 @@ def safe_next(value: str | None) -> str:
 # province.backoffice), so an officer flow never opens a citizen session and vice versa.
 PORTAL_PURPOSE = "portal"
 PurposeHandler = Callable[[HttpRequest, "VerifiedLogin"], HttpResponse]
+FailureHandler = Callable[[HttpRequest, SsoFailure], HttpResponse]
 _PURPOSE_HANDLERS: dict[str, PurposeHandler] = {}
+_FAILURE_HANDLERS: dict[str, FailureHandler] = {}
 
 
-def register_purpose(purpose: str, handler: PurposeHandler) -> None:
+def register_purpose(purpose: str, handler: PurposeHandler, *, on_failure: FailureHandler | None = None) -> None:
+    """``handler`` takes the purpose's verified sign-ins; ``on_failure`` its failed ones
+    (the page to show; the failure is already counted and logged)."""
     _PURPOSE_HANDLERS[purpose] = handler
+    if on_failure is not None:
+        _FAILURE_HANDLERS[purpose] = on_failure
+
+
+def failure_handler(purpose: str | None) -> FailureHandler | None:
+    """The page for a failed sign-in of ``purpose``; None for the citizen portal's own."""
+    return _FAILURE_HANDLERS.get(purpose) if purpose else None
 
 
 def purpose_handler(purpose: str) -> PurposeHandler | None:
@@ -203,8 +217,9 @@ class VerifiedLogin:
     purpose: str = PORTAL_PURPOSE
 
 
-def _fetch_tokens(request: HttpRequest) -> tuple[Any, dict[str, Any], dict[str, Any]]:
-    """Exchange the code (state checked and consumed first). Returns client, token, state."""
+def _take_state(request: HttpRequest) -> tuple[Any, dict[str, Any] | None]:
+    """The client and what ``start_login`` remembered under the callback's state, consumed
+    (single use: a replayed callback finds nothing); None when there is no such state."""
     state = request.GET.get("state", "")
     try:
         client = provider.client()
@@ -212,8 +227,15 @@ def _fetch_tokens(request: HttpRequest) -> tuple[Any, dict[str, Any], dict[str, 
         raise _unavailable() from exc
     state_data = client.framework.get_state_data(request.session, state) if state else None
     if state:
-        # single use: a replayed callback finds nothing
         client.framework.clear_state_data(request.session, state)
+    return client, state_data
+
+
+def _fetch_tokens(
+    request: HttpRequest, client: Any, state_data: dict[str, Any] | None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Exchange the code for the tokens, after the provider's error, the issuer and the
+    state are checked. Returns the tokens and the state's data."""
     error = request.GET.get("error")
     if error:
         if error in ("access_denied", "login_required", "consent_required"):
@@ -247,14 +269,25 @@ def _fetch_tokens(request: HttpRequest) -> tuple[Any, dict[str, Any], dict[str, 
     except (AuthlibBaseError, ValueError) as exc:
         logger.warning("sso_token_refused %s", exc)
         raise _invalid_response() from exc
-    return client, dict(token), state_data
+    return dict(token), state_data
 
 
 def finish_login(request: HttpRequest) -> VerifiedLogin:
     """Handle the provider's redirect: state, code exchange, ID token, claims (read from
-    userinfo unless the verified ID token already names the person)."""
+    userinfo unless the verified ID token already names the person). A failure carries
+    the sign-in's purpose when its state was found."""
     refuse_if_failing(request)
-    client, token, state_data = _fetch_tokens(request)
+    client, state_data = _take_state(request)
+    try:
+        return _verify(request, client, state_data)
+    except SsoFailure as failure:
+        if state_data:
+            failure.purpose = str(state_data.get("purpose") or PORTAL_PURPOSE)
+        raise
+
+
+def _verify(request: HttpRequest, client: Any, remembered: dict[str, Any] | None) -> VerifiedLogin:
+    token, state_data = _fetch_tokens(request, client, remembered)
     id_token = token.get("id_token")
     if not isinstance(id_token, str):
         raise _invalid_response()

@@ -21,6 +21,9 @@ def _failure_page(request: HttpRequest, failure: services.SsoFailure, next_url: 
             reason=f"{failure.code}: {failure.reason}",
             request_info=accounts.RequestInfo.from_request(request),
         )
+    handler = services.failure_handler(failure.purpose)
+    if handler is not None:  # e.g. an officer's VNeID sign-in: the back office's page
+        return handler(request, failure)
     # no "Thử lại" while the address has to wait
     retry = None if failure.retry_after else reverse("sso:login") + "?" + urlencode({"next": next_url})
     response = render(

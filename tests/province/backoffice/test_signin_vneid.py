@@ -5,11 +5,13 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import requests
+import responses
 
 from province.accounts.models import AuditLog, LoginEvent
 from province.backoffice.models import OfficerLoginEvent, OfficerProfile
 from province.sso.models import SsoSession
-from tests.province.conftest import AUTHORIZE_URL, citizen_claims
+from tests.province.conftest import AUTHORIZE_URL, TOKEN_URL, citizen_claims
 
 from .factories import OfficerAccountFactory, OfficerProfileFactory, UnitFactory
 
@@ -172,3 +174,50 @@ def test_it_ends_the_binding_when_the_officer_signs_out(client, provider, an_pro
     vneid(client, provider)
     client.post("/motcua/dang-xuat/")
     assert SsoSession.objects.get(purpose="backoffice").ended_at is not None
+
+
+def start_vneid(client, provider) -> str:
+    response = client.get("/motcua/dang-nhap/vneid/")
+    assert response.status_code == 302
+    provider.last_authorize = {k: v[0] for k, v in parse_qs(urlsplit(response["Location"]).query).items()}
+    return provider.last_authorize["state"]
+
+
+def assert_back_office_page(response, status: int, reason: str) -> None:
+    page = response.content.decode()
+    assert response.status_code == status, page
+    assert reason in page
+    assert 'href="/motcua/dang-nhap/vneid/"' in page  # VNeID again, or the issued account's form
+    assert 'name="username"' in page
+    assert "Không đăng nhập được qua hệ thống định danh quốc gia" not in page  # not the citizen page
+
+
+def test_it_answers_an_officer_who_cancels_at_vneid_in_the_back_office(client, provider, an_profile):
+    state = start_vneid(client, provider)
+    response = client.get("/sso/callback/", {"error": "access_denied", "state": state})
+    assert_back_office_page(response, 400, "Bạn đã hủy hoặc không cho phép đăng nhập.")
+    assert LoginEvent.objects.get().success is False  # still logged, and counted per address
+    assert "officer_account_id" not in client.session
+
+
+def test_it_answers_a_refused_officer_token_in_the_back_office(client, provider, an_profile):
+    OfficerAccountFactory(person=an_profile.person)
+    state = start_vneid(client, provider)
+    provider.id_token_overrides = {"aud": "another-client"}
+    response = provider.callback(client, state)
+    assert_back_office_page(response, 400, "không hợp lệ")
+    assert "officer_account_id" not in client.session
+    assert not OfficerLoginEvent.objects.filter(success=True).exists()
+
+
+def test_it_answers_an_officer_in_the_back_office_when_the_provider_is_down(client, provider, an_profile):
+    state = start_vneid(client, provider)
+    provider.rsps.replace(responses.POST, TOKEN_URL, body=requests.ConnectionError("down"))
+    assert_back_office_page(provider.callback(client, state), 503, "không phản hồi")
+
+
+def test_it_answers_a_callback_whose_state_is_unknown_on_the_citizen_page(client, provider, an_profile):
+    start_vneid(client, provider)
+    response = provider.callback(client, "forged-state")
+    assert response.status_code == 400
+    assert "Không đăng nhập được qua hệ thống định danh quốc gia" in response.content.decode()

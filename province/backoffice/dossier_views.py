@@ -104,7 +104,7 @@ def quick_lookup(request: HttpRequest) -> HttpResponse:
 
 def _action_forms(dossier: Dossier, officer: OfficerAccount) -> list[dict[str, Any]]:
     forms = []
-    for action in workflow.allowed_actions(dossier=dossier, role=officer.role):
+    for action in workflow.allowed_actions(dossier=dossier, role=officer.role, officer=officer):
         form_class = FORMS.get(action.key)
         if form_class is None:
             continue
@@ -138,6 +138,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "handoffs": Handoff.objects.filter(dossier=dossier).select_related("unit", "officer__person"),
             "extensions": Extension.objects.filter(dossier=dossier),
             "actions": _action_forms(dossier, officer),
+            "held_by_another": workflow.held_by_another(dossier=dossier, officer=officer),
             "forms_ready": forms_ready,
             "now": timezone.now(),
             "running": [int(s) for s in workflow.RUNNING],

@@ -169,8 +169,19 @@ ACTIONS: dict[str, Action] = {
 OFFICER_ACTIONS = tuple(key for key, action in ACTIONS.items() if CITIZEN not in action.roles)
 
 
-def allowed_actions(*, dossier: Dossier, role: str) -> list[Action]:
-    """The actions this role may take on the dossier as it is now (for the buttons)."""
+def held_by_another(*, dossier: Dossier, officer: OfficerAccount) -> bool:
+    """A processing officer acts only on the dossiers handed to them ("Chuyển xử lý") or to
+    nobody in particular: one a colleague holds stays the colleague's until a leader or the
+    receiving desk hands it on. Receiving officers and leaders keep their role's actions on
+    every dossier of their unit."""
+    return officer.role == Role.PROCESSING and dossier.officer_id is not None and dossier.officer_id != officer.pk
+
+
+def allowed_actions(*, dossier: Dossier, role: str, officer: OfficerAccount | None = None) -> list[Action]:
+    """The actions this role (or this officer) may take on the dossier as it is now (for
+    the buttons)."""
+    if officer is not None and held_by_another(dossier=dossier, officer=officer):
+        return []
     return [
         a
         for a in ACTIONS.values()
@@ -302,7 +313,8 @@ def transition(
     apply: Callable[[Dossier, dt.datetime], Change] | None = None,
     to_status: int | None = None,
 ) -> Dossier:
-    """Run ``action`` on the dossier for an officer (scoped to their unit) or the applicant.
+    """Run ``action`` on the dossier for an officer (scoped to their unit, and for a
+    processing officer to the dossiers not held by a colleague) or the applicant.
 
     Locks the row (SELECT … FOR NO KEY UPDATE OF the dossier only), re-reads it, and refuses with ``DossierNotFound``
     (another unit's dossier), ``StaleDossier`` (``version`` is not the current one) or
@@ -325,6 +337,8 @@ def transition(
     if officer is not None:
         if locked.unit_id is None or locked.unit_id != officer.unit_id or officer.suspended:
             raise DossierNotFound(_("Không tìm thấy hồ sơ."))
+        if held_by_another(dossier=locked, officer=officer):
+            raise ActionNotAllowed(_("Hồ sơ đang được giao cho cán bộ khác xử lý."))
         role: str = officer.role
         actor = officer.person
     else:

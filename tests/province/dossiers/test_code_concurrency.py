@@ -1,8 +1,11 @@
-"""500 submissions from several OS processes, each with its own connection to one file
+"""500 submissions from several OS processes, each with its own connection to one
 database, to one agency on one day: codes 0001–0500, no gaps, no duplicates.
 
-Runs against a fresh SQLite file (a real file, shared by the processes) made in a
-temporary folder; the in-memory test database of the other tests cannot be shared.
+Runs on the suite's database engine: when ``DATABASE_URL`` names PostgreSQL (``make
+test-postgres``), on a fresh database created on that server for the test (where the
+code counter's upsert locks the agency's row), otherwise on a fresh SQLite file in a
+temporary folder (where the whole database is locked): the test database of the other
+tests lives inside their transactions and cannot be shared with other processes.
 """
 
 from __future__ import annotations
@@ -11,7 +14,11 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
 
 WORKERS = 5
 PER_WORKER = 100
@@ -66,12 +73,31 @@ def _run(env: dict[str, str], *args: str) -> str:
     return out
 
 
-def test_it_gives_500_concurrent_submissions_consecutive_codes(tmp_path: Path) -> None:
+@pytest.fixture
+def database_url(tmp_path: Path) -> Iterator[str]:
+    suite = os.environ.get("DATABASE_URL", "")
+    if not suite.startswith(("postgres://", "postgresql://")):
+        yield f"sqlite:///{tmp_path / 'concurrency.sqlite3'}"
+        return
+    import psycopg
+
+    name = f"test_codes_{os.getpid()}"
+    with psycopg.connect(suite, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield urlunsplit(urlsplit(suite)._replace(path=f"/{name}"))
+    finally:
+        with psycopg.connect(suite, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_it_gives_500_concurrent_submissions_consecutive_codes(tmp_path: Path, database_url: str) -> None:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "province.settings.test",
         "PROVINCE_VAR_DIR": str(tmp_path),
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'concurrency.sqlite3'}",
+        "DATABASE_URL": database_url,
         "PROVINCE_DOSSIER_CUTOFF": "23:59",
     }
     _run(env, "migrate", "--noinput", "-v", "0")

@@ -109,6 +109,12 @@ def test_a_dossier_is_received_supplemented_processed_and_returned(stack, browse
     expect(lan.locator("#dossier-status")).to_have_text("Đã trả kết quả")
     shot(lan, "backoffice-dossier-returned")
 
+    # on a phone the pages fit the screen: the wide tables scroll inside their cards
+    lan.set_viewport_size({"width": 390, "height": 844})
+    for path in (f"/motcua/ho-so/{code}/", "/motcua/ho-so/", "/motcua/nhat-ky-dang-nhap/"):
+        lan.goto(f"{stack.province_url}{path}")
+        assert lan.evaluate("document.documentElement.scrollWidth") <= 390, path
+
     citizen.goto(f"{stack.province_url}/tai-khoan/ho-so/{code}/")
     expect(citizen.get_by_text("Đã trả kết quả").first).to_be_visible()
     expect(citizen.get_by_role("link", name="ket-qua.pdf")).to_be_visible()

@@ -30,6 +30,20 @@ def test_it_signs_an_officer_in_with_the_issued_account_and_an_sms_code(stack, p
     shot(page, "backoffice-home")
 
 
+def test_the_administration_pages_fit_a_phone(stack, phone: Page):
+    """Wide tables scroll inside their cards; the visually hidden labels of an off-screen
+    column (the suspension reason of each account) used to widen the page."""
+    officer_password_sign_in(stack, phone, "admin.motcua", "0987000001")
+    expect(phone.get_by_role("heading", name="Trang làm việc")).to_be_visible()
+    phone.goto(f"{stack.province_url}/motcua/quan-tri/don-vi/")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    accounts = phone.locator("a[href$='/tai-khoan/']").evaluate_all("links => links.map(a => a.href)")
+    assert accounts
+    for url in accounts[:5]:
+        phone.goto(url)
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390, url
+
+
 def test_it_lets_an_officer_update_the_profile_and_explains_bad_input(stack, page: Page):
     officer_password_sign_in(stack, page, "admin.motcua", "0987000001")
     page.goto(f"{stack.province_url}/motcua/trang-ca-nhan/cap-nhat/")

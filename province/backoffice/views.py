@@ -202,12 +202,9 @@ def vneid_start(request: HttpRequest) -> HttpResponse:
 def vneid_failed(request: HttpRequest, failure: sso.SsoFailure) -> HttpResponse:
     """A VNeID sign-in that could not start or finish: the sign-in page again, with why (the
     SSO callback calls this for purpose "backoffice", after logging the failure)."""
-    response = render(
-        request, "backoffice/login.html", {"form": LoginForm(), "error": failure.reason}, status=failure.status
+    return failure.tell_when(
+        render(request, "backoffice/login.html", {"form": LoginForm(), "error": failure.reason}, status=failure.status)
     )
-    if failure.retry_after:
-        response["Retry-After"] = str(failure.retry_after)
-    return response
 
 
 def vneid_finish(request: HttpRequest, login: VerifiedLogin) -> HttpResponse:

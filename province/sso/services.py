@@ -65,6 +65,12 @@ class SsoFailure(Exception):
         # VNeID sign-in is answered by the back office); None: unknown, the citizen portal
         self.purpose: str | None = None
 
+    def tell_when(self, response: HttpResponse) -> HttpResponse:
+        """The page of this failure, with ``Retry-After`` when the user is to wait."""
+        if self.retry_after:
+            response["Retry-After"] = str(self.retry_after)
+        return response
+
     @property
     def counts_against_the_address(self) -> bool:
         """A refusal of what the browser brought (state, code, tokens, claims, a cancel):

@@ -26,15 +26,9 @@ def _failure_page(request: HttpRequest, failure: services.SsoFailure, next_url: 
         return handler(request, failure)
     # no "Thử lại" while the address has to wait
     retry = None if failure.retry_after else reverse("sso:login") + "?" + urlencode({"next": next_url})
-    response = render(
-        request,
-        "sso/error.html",
-        {"reason": failure.reason, "retry_url": retry},
-        status=failure.status,
+    return failure.tell_when(
+        render(request, "sso/error.html", {"reason": failure.reason, "retry_url": retry}, status=failure.status)
     )
-    if failure.retry_after:
-        response["Retry-After"] = str(failure.retry_after)
-    return response
 
 
 def _vneid_only_page(request: HttpRequest, login: services.VerifiedLogin) -> HttpResponse:
